@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Rng } from '../cases/rng.ts';
+import type { Verdict } from '../checks/verdict.ts';
+
+/** Gradescope's visibility levels; everything but `visible` is seeded from the secret. */
+export const VISIBILITIES = ['visible', 'after_due_date', 'after_published', 'hidden'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- problem functions have arbitrary signatures
+export type AnyFunction = (...args: any[]) => unknown;
+
+/** One call of the student's function: its arguments, what came back, what the reference gave. */
+export interface CallRecord<A, O> {
+  args: A;
+  output: O;
+  expected: O;
+}
+
+/** What a check sees. `args`, `output` and `expected` are those of the first call. */
+export interface CheckContext<A, O> extends CallRecord<A, O> {
+  calls: ReadonlyArray<CallRecord<A, O>>;
+  caseName: string;
+}
+
+export interface CaseSpec<A> {
+  name: string;
+  /** Default `visible`. */
+  visibility?: Visibility;
+  /** Relative weight of this case within its problem's points. Default 1. */
+  weight?: number;
+  /** Arguments of a single call. Give exactly one of `args` and `calls`. */
+  args?: (rng: Rng) => A;
+  /** Several calls in one case, for properties such as "same seed gives the same mask". */
+  calls?: (rng: Rng) => A[];
+}
+
+export interface MistakeSpec<A, O> {
+  /** The name of the known-wrong variant's file in `mistakes/`, without `.ts`. */
+  id: string;
+  /** Shown to the student when their wrong answer matches this mistake. */
+  hint: string;
+  /** True when a (wrong) answer looks like this mistake. Only consulted when the check fails. */
+  matches: (ctx: CheckContext<A, O>) => boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a problem list holds problems of every signature
+export interface ProblemSpec<A extends unknown[] = any[], O = any> {
+  /** The function students export; also the problem's id. */
+  export: string;
+  title: string;
+  points: number;
+  /** Wall-clock limit for each call. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Problems (by export name) that must pass completely before this one is graded. */
+  dependsOn?: string[];
+  /** The reference implementation, run in the trusted grader process. */
+  reference: (...args: A) => O;
+  // NoInfer: the types come from `reference` alone; everything else is checked against them.
+  /** Validates what the student returned (type, shape, finiteness) and copies it. */
+  output: z.ZodType<NoInfer<O>>;
+  cases: Array<CaseSpec<A>>;
+  check: (ctx: CheckContext<NoInfer<A>, NoInfer<O>>) => Verdict;
+  mistakes?: Array<MistakeSpec<NoInfer<A>, NoInfer<O>>>;
+}
+
+export interface AssignmentSpec {
+  /** Must equal the folder name under `assignments/`. */
+  id: string;
+  title: string;
+  /** The file students edit, relative to their submission folder, e.g. `layers.ts`. */
+  module: string;
+  /** Packages the submission may import (besides its own files and `node:` built-ins). */
+  allowedPackages?: string[];
+  /** Memory cap for the student's process. Default 512 MB. */
+  memoryMb?: number;
+  problems: ProblemSpec[];
+}
+
+/** Helps TypeScript infer a problem's argument and output types from its reference. */
+export function problem<A extends [] | unknown[], O>(spec: ProblemSpec<A, O>): ProblemSpec {
+  return spec as unknown as ProblemSpec;
+}
+
+const isFunction = (v: unknown): boolean => typeof v === 'function';
+const fn = (what: string) => z.custom<AnyFunction>(isFunction, { error: `expected ${what} (a function)` });
+const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).finite({ error: 'expected a positive number' });
+const identifier = z.string({ error: 'expected a name' }).regex(/^[A-Za-z_$][\w$]*$/, { error: 'expected a JavaScript identifier' });
+
+const caseSchema = z
+  .object({
+    name: z.string({ error: 'expected a case name' }).min(1, { error: 'expected a case name' }),
+    visibility: z.enum(VISIBILITIES, { error: `expected one of ${VISIBILITIES.join(', ')}` }).optional(),
+    weight: positive.optional(),
+    args: fn('an argument generator').optional(),
+    calls: fn('a calls generator').optional(),
+  })
+  .refine((c) => (c.args === undefined) !== (c.calls === undefined), { error: 'give exactly one of `args` and `calls`' });
+
+const mistakeSchema = z.object({
+  id: z.string({ error: 'expected the mistake file name' }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a kebab-case file name without .ts' }),
+  hint: z.string({ error: 'expected a hint' }).min(1, { error: 'expected a hint' }),
+  matches: fn('a mistake detector'),
+});
+
+const problemSchema = z.object({
+  export: identifier,
+  title: z.string({ error: 'expected a title' }).min(1, { error: 'expected a title' }),
+  points: positive,
+  timeoutMs: positive.optional(),
+  dependsOn: z.array(identifier).optional(),
+  reference: fn('the reference implementation'),
+  output: z.custom((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', { error: 'expected a zod schema for the returned value' }),
+  cases: z.array(caseSchema).min(1, { error: 'expected at least one case' }),
+  check: fn('a check'),
+  mistakes: z.array(mistakeSchema).optional(),
+});
+
+export const assignmentSchema = z
+  .object({
+    id: z.string({ error: 'expected an id' }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a kebab-case id' }),
+    title: z.string({ error: 'expected a title' }).min(1, { error: 'expected a title' }),
+    module: z.string({ error: 'expected the module file name' }).regex(/^[\w.-]+\.ts$/, { error: 'expected a .ts file name such as layers.ts' }),
+    allowedPackages: z.array(z.string()).optional(),
+    memoryMb: positive.optional(),
+    problems: z.array(problemSchema).min(1, { error: 'expected at least one problem' }),
+  })
+  .superRefine((a, ctx) => {
+    const seen = new Map<string, number>();
+    a.problems.forEach((p, i) => {
+      if (seen.has(p.export)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'export'], message: `duplicate problem "${p.export}"` });
+      (p.dependsOn ?? []).forEach((dep, j) => {
+        if (!seen.has(dep)) {
+          ctx.addIssue({ code: 'custom', path: ['problems', i, 'dependsOn', j], message: `"${dep}" is not a problem listed before this one` });
+        }
+      });
+      seen.set(p.export, i);
+      const names = new Set<string>();
+      p.cases.forEach((c, j) => {
+        if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'cases', j, 'name'], message: `duplicate case name "${c.name}"` });
+        names.add(c.name);
+      });
+    });
+  });
+
+/** Marks an assignment definition. It is validated when loaded (see `loadAssignment`). */
+export function defineAssignment(spec: AssignmentSpec): AssignmentSpec {
+  return spec;
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../assignment/load.ts';
+import { SandboxSession } from '../sandbox/session.ts';
+import { formatMs, median } from './stats.ts';
+
+const TRIVIAL = 'export function identity(x: number): number { return x; }\n';
+
+/**
+ * `npm run bench`: what the sandbox costs. Times are medians over many runs, measured in
+ * this one process, so the ratios compare like with like on whatever machine runs it.
+ */
+export async function runBench(options: { rounds: number; starts?: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-bench-'));
+  writeFileSync(path.join(dir, 'bench.ts'), TRIVIAL);
+  const session = await SandboxSession.open({
+    submissionDir: dir,
+    module: 'bench.ts',
+    allowedPackages: [],
+    packageDirs: [path.join(PROJECT_ROOT, 'node_modules')],
+    memoryMb: 512,
+    outputBytes: 4096,
+    loadTimeoutMs: 10_000,
+  });
+  try {
+    if (session.loadFailure) throw new Error(session.loadFailure.message);
+    const roundTrips: number[] = [];
+    for (let i = 0; i < options.rounds; i++) {
+      const started = performance.now();
+      await session.call('identity', [i], 5000);
+      roundTrips.push(performance.now() - started);
+    }
+    const identity = (x: number): number => x;
+    const direct: number[] = [];
+    for (let i = 0; i < options.rounds; i++) {
+      const started = performance.now();
+      identity(i);
+      direct.push(performance.now() - started);
+    }
+    const starts = options.starts ?? 10;
+    for (let i = 0; i < starts; i++) {
+      session.recycle();
+      await session.call('identity', [i], 5000);
+    }
+    const startup = median(session.startups.slice(1));
+    const roundTrip = median(roundTrips);
+    out.write('sandbox\n');
+    out.write(`  child start-up (spawn + load submission), median of ${starts}: ${formatMs(startup)}\n`);
+    out.write(`  round trip for a trivial function, median of ${options.rounds}: ${formatMs(roundTrip)}\n`);
+    out.write(`  in-process call of the same function, median: ${formatMs(median(direct))}\n`);
+    out.write(`  start-up / round trip: ${(startup / roundTrip).toFixed(0)}×\n`);
+  } finally {
+    session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return 0;
+}

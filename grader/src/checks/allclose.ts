@@ -1,0 +1,136 @@
+import { describeValue, formatPath } from './path.ts';
+import { fail, pass, type Verdict } from './verdict.ts';
+
+export interface Tolerance {
+  /** Relative tolerance: |got − expected| ≤ atol + rtol·|expected| (PrairieLearn's relabs). */
+  rtol?: number;
+  atol?: number;
+  /** Treat NaN as equal to NaN (default false: a NaN is always reported). */
+  equalNan?: boolean;
+}
+
+export interface AllCloseOptions extends Tolerance {
+  /** Name of the value in messages, e.g. `out` gives `out[3][1]`. */
+  name?: string;
+}
+
+type Nested = number | ReadonlyArray<Nested>;
+
+interface Mismatch {
+  path: string;
+  expected: number;
+  got: number;
+  absError: number;
+  relError: number;
+}
+
+const DEFAULT_RTOL = 1e-6;
+const DEFAULT_ATOL = 1e-9;
+
+function formatNumber(value: number): string {
+  if (Object.is(value, -0)) return '0';
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return value.toExponential(4);
+  return String(Number(value.toPrecision(6)));
+}
+
+export { formatNumber };
+
+/**
+ * Compares two nested numeric arrays element-wise with rtol/atol. On a mismatch the
+ * message says where, what was expected and what was got, how many entries are off, and
+ * the largest absolute and relative errors with their places. Shape mismatches are reported
+ * with the path of the first difference.
+ */
+export function allClose(got: Nested, expected: Nested, options: AllCloseOptions = {}): Verdict {
+  const rtol = options.rtol ?? DEFAULT_RTOL;
+  const atol = options.atol ?? DEFAULT_ATOL;
+  const name = options.name ?? 'result';
+  const mismatches: Mismatch[] = [];
+  let count = 0;
+  let maxAbs = 0;
+  let maxAbsPath = '';
+  let maxRel = 0;
+  let maxRelPath = '';
+  let shapeError: string | undefined;
+
+  const walk = (g: Nested, e: Nested, path: Array<number>): void => {
+    if (shapeError) return;
+    const where = formatPath(name, path);
+    if (typeof e === 'number') {
+      if (typeof g !== 'number') {
+        shapeError = `${where}: expected a number, got ${describeValue(g)}`;
+        return;
+      }
+      count++;
+      if (Number.isNaN(e) || Number.isNaN(g)) {
+        if (!(options.equalNan && Number.isNaN(e) && Number.isNaN(g))) {
+          mismatches.push({ path: where, expected: e, got: g, absError: NaN, relError: NaN });
+        }
+        return;
+      }
+      if (!Number.isFinite(e) || !Number.isFinite(g)) {
+        if (e !== g) mismatches.push({ path: where, expected: e, got: g, absError: Infinity, relError: Infinity });
+        return;
+      }
+      const absError = Math.abs(g - e);
+      const relError = e === 0 ? (absError === 0 ? 0 : Infinity) : absError / Math.abs(e);
+      if (absError > maxAbs) {
+        maxAbs = absError;
+        maxAbsPath = where;
+      }
+      if (absError > 0 && relError > maxRel) {
+        maxRel = relError;
+        maxRelPath = where;
+      }
+      if (absError > atol + rtol * Math.abs(e)) mismatches.push({ path: where, expected: e, got: g, absError, relError });
+      return;
+    }
+    if (typeof g === 'number' || !Array.isArray(g)) {
+      shapeError = `${where}: expected an array of length ${e.length}, got ${describeValue(g)}`;
+      return;
+    }
+    if (g.length !== e.length) {
+      const what = path.length === 0 && Array.isArray(e[0]) ? 'rows' : 'entries';
+      shapeError = `${where} has ${g.length} ${what}, expected ${e.length}`;
+      return;
+    }
+    const gotItems = g as ReadonlyArray<Nested>;
+    for (let i = 0; i < e.length; i++) walk(gotItems[i], e[i], [...path, i]);
+  };
+
+  walk(got, expected, []);
+  if (shapeError) return fail(`wrong shape: ${shapeError}`, { shapeError });
+  const details = { maxAbsError: maxAbs, maxRelError: maxRel, rtol, atol, mismatches: mismatches.length, compared: count };
+  if (mismatches.length === 0) return pass('correct', details);
+  const first = mismatches[0];
+  const lines = [
+    `${first.path}: expected ${formatNumber(first.expected)}, got ${formatNumber(first.got)}` +
+      (Number.isFinite(first.absError) ? ` (off by ${formatNumber(first.absError)})` : ''),
+    `${mismatches.length} of ${count} entries are outside the tolerance (rtol ${rtol}, atol ${atol}); ` +
+      `max abs error ${formatNumber(maxAbs)} at ${maxAbsPath || first.path}, max rel error ${formatNumber(maxRel)} at ${maxRelPath || first.path}`,
+  ];
+  return fail(lines.join('\n'), { ...details, firstMismatch: first.path });
+}
+
+/** A single number against its expected value, with the same tolerance rule. */
+export function scalarClose(got: number, expected: number, options: AllCloseOptions = {}): Verdict {
+  return allClose(got, expected, options);
+}
+
+/**
+ * Compares every field of an object of arrays (e.g. `{ out, mean, variance }`), naming the
+ * field in each message; all fields are reported, not just the first wrong one.
+ */
+export function allCloseFields<T extends Record<string, Nested>>(got: T, expected: T, options: Tolerance = {}): Verdict {
+  const failures: Verdict[] = [];
+  const details: Record<string, unknown> = {};
+  for (const key of Object.keys(expected)) {
+    const verdict = allClose(got[key], expected[key], { ...options, name: key });
+    details[key] = verdict.details;
+    if (verdict.score < 1) failures.push(verdict);
+  }
+  if (failures.length === 0) return pass('correct', details);
+  return { score: 0, message: failures.map((f) => f.message).join('\n'), details };
+}

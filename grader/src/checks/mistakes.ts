@@ -1,0 +1,38 @@
+import type { CheckContext } from '../assignment/define.ts';
+import type { Tolerance } from './allclose.ts';
+
+/** True when two values (numbers, arrays, plain objects of them) agree within rtol/atol. */
+export function deepClose(a: unknown, b: unknown, tolerance: Tolerance = {}): boolean {
+  const rtol = tolerance.rtol ?? 1e-6;
+  const atol = tolerance.atol ?? 1e-9;
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return false;
+    return a === b || Math.abs(a - b) <= atol + rtol * Math.abs(b);
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((value, i) => deepClose(value, b[i], tolerance));
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = Object.keys(b);
+    return keys.length === Object.keys(a).length && keys.every((key) => deepClose((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], tolerance));
+  }
+  return a === b;
+}
+
+/**
+ * A mistake detector from a known-wrong implementation: the answer matches the mistake when,
+ * on every call of the case, it agrees with what the wrong implementation returns, and on at
+ * least one call the wrong implementation differs from the correct answer (so an input on
+ * which the mistake happens to be harmless never triggers the hint).
+ */
+export function sameAs<A extends unknown[], O>(variant: (...args: A) => O, tolerance: Tolerance = {}): (ctx: CheckContext<A, O>) => boolean {
+  return (ctx) => {
+    let distinguishable = false;
+    for (const call of ctx.calls) {
+      const wrong = variant(...structuredClone(call.args));
+      if (!deepClose(call.output, wrong, tolerance)) return false;
+      if (!deepClose(wrong, call.expected, tolerance)) distinguishable = true;
+    }
+    return distinguishable;
+  };
+}

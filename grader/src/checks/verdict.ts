@@ -1,0 +1,43 @@
+/**
+ * What a check returns: a score in [0, 1], a message a student can act on, and details for
+ * reports and tests (errors, indices, tolerances). Checks return verdicts, never booleans.
+ */
+export interface Verdict {
+  score: number;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function pass(message = 'correct', details?: Record<string, unknown>): Verdict {
+  return details ? { score: 1, message, details } : { score: 1, message };
+}
+
+export function fail(message: string, details?: Record<string, unknown>): Verdict {
+  return details ? { score: 0, message, details } : { score: 0, message };
+}
+
+/** Passes when `condition` holds; the failure message says what was expected. */
+export function invariant(condition: boolean, failureMessage: string, details?: Record<string, unknown>): Verdict {
+  return condition ? pass('correct', details) : fail(failureMessage, details);
+}
+
+/**
+ * Every verdict must pass. The score is the lowest score, and the message lists every
+ * failure, so a student sees all that is wrong at once rather than one thing per run.
+ */
+export function allOf(verdicts: Verdict[]): Verdict {
+  const failing = verdicts.filter((v) => v.score < 1);
+  if (failing.length === 0) return pass('correct');
+  const details: Record<string, unknown> = {};
+  for (const v of failing) Object.assign(details, v.details);
+  return {
+    score: Math.min(...verdicts.map((v) => v.score)),
+    message: failing.map((v) => v.message).join('\n'),
+    details,
+  };
+}
+
+/** Prefixes a verdict's message with what was checked, e.g. `mean: …`. */
+export function labelled(label: string, verdict: Verdict): Verdict {
+  return verdict.score < 1 ? { ...verdict, message: `${label}: ${verdict.message}` } : verdict;
+}

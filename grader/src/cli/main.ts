@@ -1,0 +1,147 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { AssignmentError, listAssignmentIds, loadAssignment } from '../assignment/load.ts';
+import { gradeSubmission } from '../run/grade.ts';
+import { DEVELOPMENT_SECRET } from '../run/seeds.ts';
+import { TOOL_VERSION } from '../run/version.ts';
+import { FILE_NAMES, FORMATS, type Format, render } from '../report/render.ts';
+import { formatScore } from '../report/format.ts';
+import { runSelfCheck } from '../selftest/check.ts';
+import { runBench } from '../bench/bench.ts';
+
+/** A usage error: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+function useColor(): boolean {
+  return process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+function parseFormats(value: string): Format[] {
+  const formats = value.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of formats) {
+    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"; choose from ${FORMATS.join(', ')}`);
+  }
+  return formats as Format[];
+}
+
+function warnAboutSecret(): void {
+  if (!process.env.MLGRADE_SECRET) {
+    process.stderr.write(`mlgrade: MLGRADE_SECRET is not set; hidden cases use a development secret ("${DEVELOPMENT_SECRET}"). Set it when grading for real.\n`);
+  }
+}
+
+interface GradeFlags {
+  all?: boolean;
+  submission?: string;
+  student: string;
+  seed: string;
+  format: string;
+  out?: string;
+}
+
+async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
+  const all = listAssignmentIds();
+  const selected = flags.all ? all : ids;
+  if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
+  if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
+  const formats = parseFormats(flags.format);
+  warnAboutSecret();
+  for (const id of selected) {
+    const assignment = await loadAssignment(id);
+    const submissionDir = path.resolve(flags.submission ?? assignment.starterDir);
+    const progress = process.stderr.isTTY ? (problem: string, c: { name: string }) => process.stderr.write(`\r\x1b[2K  grading ${problem}: ${c.name}`) : undefined;
+    const result = await gradeSubmission({ assignment, submissionDir, student: flags.student, seed: flags.seed, onCase: progress });
+    if (progress) process.stderr.write('\r\x1b[2K');
+    for (const format of formats) {
+      const text = render(format, result, { color: format === 'console' && !flags.out && useColor() });
+      if (flags.out) {
+        const dir = selected.length > 1 ? path.join(flags.out, id) : flags.out;
+        mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, FILE_NAMES[format]);
+        writeFileSync(file, text);
+        process.stderr.write(`mlgrade: wrote ${path.relative(process.cwd(), file) || file}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+    }
+    if (flags.out && !formats.includes('console')) {
+      process.stdout.write(`${id}: ${formatScore(result.score)}/${formatScore(result.maxScore)}\n`);
+    }
+  }
+  return 0;
+}
+
+async function listCommand(): Promise<number> {
+  const rows: string[][] = [['assignment', 'title', 'problems', 'points']];
+  for (const id of listAssignmentIds()) {
+    const { spec } = await loadAssignment(id);
+    rows.push([id, spec.title, String(spec.problems.length), formatScore(spec.problems.reduce((s, p) => s + p.points, 0))]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  return 0;
+}
+
+/** Commander ignores what actions return; actions report their exit code here. */
+function exitWith<A extends unknown[]>(state: { code: number }, run: (...args: A) => Promise<number>) {
+  return async (...args: A): Promise<void> => {
+    state.code = await run(...args);
+  };
+}
+
+export function buildProgram(state: { code: number } = { code: 0 }): Command {
+  const program = new Command();
+  program
+    .name('mlgrade')
+    .description('Autograder for machine-learning course assignments.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program.command('list').description('list the assignments with their titles, problem counts and points').action(exitWith(state, listCommand));
+
+  program
+    .command('grade')
+    .description('grade a submission and print or write reports (exit code 0 whatever the score)')
+    .argument('[assignment...]', 'assignment ids, e.g. cnn-layers')
+    .option('--all', 'grade every assignment (each from its starter folder unless --submission is given)')
+    .option('--submission <dir>', 'the folder with the student\'s files (default: starter/<assignment>)')
+    .option('--student <id>', 'student id: selects the student\'s variant of the visible cases', 'anonymous')
+    .option('--seed <seed>', 'base seed for every case', '0')
+    .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
+    .option('--out <dir>', 'write reports into this folder instead of stdout')
+    .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
+    .action(exitWith(state, gradeCommand));
+
+  program
+    .command('check')
+    .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
+    .argument('[assignment...]', 'assignment ids (default: all)')
+    .action(exitWith(state, async (ids: string[]) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds())) ? 0 : 1)));
+
+  program
+    .command('bench')
+    .description('measure the sandbox: child start-up and per-call round trip (medians)')
+    .option('--rounds <n>', 'round trips to time', '200')
+    .action(exitWith(state, async (flags: { rounds: string }) => runBench({ rounds: Number(flags.rounds) })));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 when the command completed, 1 on a failed self-check, 2 on bad usage or a broken assignment. */
+export async function main(argv: string[]): Promise<number> {
+  const state = { code: 0 };
+  const program = buildProgram(state);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof AssignmentError || error instanceof UsageError) {
+      process.stderr.write(`mlgrade: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return state.code;
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { VISIBILITIES } from '../assignment/define.ts';
+
+/**
+ * The Result of one grading run: the one truth every report is made from. Apart from the
+ * timing fields (`durationMs`, `executionTimeMs`), the same submission and seed give the
+ * same bytes. Bump SCHEMA_VERSION on any incompatible change.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const caseStatus = z.enum(['pass', 'fail', 'error', 'timeout', 'skipped']);
+export const problemStatus = z.enum(['pass', 'partial', 'fail', 'error', 'skipped']);
+
+export const caseResultSchema = z.object({
+  name: z.string(),
+  visibility: z.enum(VISIBILITIES),
+  status: caseStatus,
+  score: z.number().min(0),
+  maxScore: z.number().min(0),
+  /** For non-visible cases only a generic line; never inputs or values. */
+  message: z.string(),
+  /** The mistake recognised in a wrong answer, if any (its hint is in the message). */
+  mistake: z.string().optional(),
+  /** What the student's code printed during this case (visible cases only, truncated). */
+  output: z.string().optional(),
+  durationMs: z.number().min(0),
+});
+
+export const problemResultSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  score: z.number().min(0),
+  maxScore: z.number().min(0),
+  status: problemStatus,
+  cases: z.array(caseResultSchema),
+});
+
+export const resultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('mlgrade'), version: z.string() }),
+  assignment: z.object({ id: z.string(), title: z.string() }),
+  student: z.string(),
+  seed: z.string(),
+  /** Tensor backend used by this run, or `none` for assignments without tensors. */
+  backend: z.string(),
+  score: z.number().min(0),
+  maxScore: z.number().min(0),
+  /** Set when the submission could not be loaded at all (missing, does not compile, throws on import). */
+  loadError: z.string().optional(),
+  /** Things the student should know that cost no points (files not copied, …). */
+  warnings: z.array(z.string()),
+  problems: z.array(problemResultSchema),
+  executionTimeMs: z.number().min(0),
+});
+
+export type CaseStatus = z.infer<typeof caseStatus>;
+export type ProblemStatus = z.infer<typeof problemStatus>;
+export type CaseResult = z.infer<typeof caseResultSchema>;
+export type ProblemResult = z.infer<typeof problemResultSchema>;
+export type Result = z.infer<typeof resultSchema>;
+
+/** The fields that may differ between two runs of the same submission and seed. */
+export function withoutTiming(result: Result): Result {
+  return {
+    ...result,
+    executionTimeMs: 0,
+    problems: result.problems.map((p) => ({ ...p, cases: p.cases.map((c) => ({ ...c, durationMs: 0 })) })),
+  };
+}
+
+/** Serializes a Result with stable key order (the schema's), so equal Results are equal bytes. */
+export function serializeResult(result: Result): string {
+  return `${JSON.stringify(resultSchema.parse(result), null, 2)}\n`;
+}

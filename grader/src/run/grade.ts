@@ -1,0 +1,289 @@
+import path from 'node:path';
+import type { CallRecord, CaseSpec, ProblemSpec } from '../assignment/define.ts';
+import { AssignmentError, type LoadedAssignment } from '../assignment/load.ts';
+import { createRng } from '../cases/rng.ts';
+import { validateValue } from '../checks/values.ts';
+import type { Verdict } from '../checks/verdict.ts';
+import type { CallResult } from '../sandbox/process.ts';
+import { SandboxSession } from '../sandbox/session.ts';
+import { truncateText } from '../sandbox/output.ts';
+import type { CaseResult, CaseStatus, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
+import { SCHEMA_VERSION } from '../result/schema.ts';
+import { caseSeed, DEVELOPMENT_SECRET } from './seeds.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export interface GradeOptions {
+  assignment: LoadedAssignment;
+  submissionDir: string;
+  /** Selects the student's variant of the visible cases. Default `anonymous`. */
+  student?: string;
+  seed?: string;
+  /** Seeds every non-visible case. Default: MLGRADE_SECRET, else a development value. */
+  secret?: string;
+  memoryMb?: number;
+  /** Called after each case, for progress display. */
+  onCase?: (problem: string, result: CaseResult) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_MEMORY_MB = 512;
+const LOAD_TIMEOUT_MS = 10_000;
+const OUTPUT_BYTES_PER_CALL = 4096;
+const MESSAGE_CHARS = 2000;
+
+function roundScore(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function plainError(message: string, exportName: string): string {
+  return /not implemented/i.test(message) ? `not implemented yet (${exportName} still throws "${message.replace(/^Error: /, '')}")` : `${exportName} threw ${message}`;
+}
+
+function hiddenMessage(status: CaseStatus): string {
+  const word = { pass: 'passed', fail: 'failed', error: 'failed with an error', timeout: 'timed out', skipped: 'skipped' }[status];
+  return `${word} (this case is not visible: details are withheld)`;
+}
+
+function failureOf(result: CallResult, exportName: string): { status: CaseStatus; message: string } | undefined {
+  const { outcome } = result;
+  switch (outcome.kind) {
+    case 'ok':
+      return undefined;
+    case 'error':
+      return { status: 'error', message: plainError(outcome.message, exportName) };
+    case 'timeout':
+      return { status: 'timeout', message: `${exportName} ${outcome.message}` };
+    case 'memory':
+      return { status: 'error', message: `${exportName} ${outcome.message}` };
+    case 'crash':
+      return { status: 'error', message: outcome.message };
+  }
+}
+
+interface CaseOutcome {
+  status: CaseStatus;
+  score: number;
+  message: string;
+  mistake?: string;
+  output: string;
+  durationMs: number;
+}
+
+class Grader {
+  private readonly results = new Map<string, Map<string, CaseResult>>();
+  /** Each case's score as a fraction of its maximum, before rounding, keyed by problem and case. */
+  private readonly fractions = new Map<string, number>();
+  private session!: SandboxSession;
+
+  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb'>> & Pick<GradeOptions, 'onCase' | 'memoryMb'>) {}
+
+  async run(): Promise<Result> {
+    const started = performance.now();
+    const { spec } = this.options.assignment;
+    this.session = await SandboxSession.open({
+      submissionDir: this.options.submissionDir,
+      module: spec.module,
+      allowedPackages: spec.allowedPackages ?? [],
+      packageDirs: [path.join(this.options.assignment.root, 'node_modules')],
+      memoryMb: this.options.memoryMb ?? spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      outputBytes: OUTPUT_BYTES_PER_CALL,
+      loadTimeoutMs: LOAD_TIMEOUT_MS,
+    });
+    try {
+      // Visible cases first; then a fresh process for the rest, so nothing a student's code
+      // learns from a hidden input can surface in the feedback of a visible case.
+      await this.phase((c) => (c.visibility ?? 'visible') === 'visible');
+      this.session.recycle();
+      await this.phase((c) => (c.visibility ?? 'visible') !== 'visible');
+    } finally {
+      this.session.close();
+    }
+    return this.assemble(performance.now() - started);
+  }
+
+  private async phase(include: (c: CaseSpec<unknown[]>) => boolean): Promise<void> {
+    for (const problem of this.options.assignment.spec.problems) {
+      for (const c of problem.cases) {
+        if (!include(c as CaseSpec<unknown[]>)) continue;
+        const { result, fraction } = await this.gradeCase(problem, c as CaseSpec<unknown[]>);
+        this.fractions.set(`${problem.export}\u0000${c.name}`, fraction);
+        this.record(problem.export, result);
+      }
+    }
+  }
+
+  private record(problem: string, result: CaseResult): void {
+    let cases = this.results.get(problem);
+    if (!cases) this.results.set(problem, (cases = new Map<string, CaseResult>()));
+    cases.set(result.name, result);
+    this.options.onCase?.(problem, result);
+  }
+
+  private caseMaxScore(problem: ProblemSpec, c: CaseSpec<unknown[]>): number {
+    const total = problem.cases.reduce((sum, other) => sum + (other.weight ?? 1), 0);
+    return (problem.points * (c.weight ?? 1)) / total;
+  }
+
+  private async gradeCase(problem: ProblemSpec, c: CaseSpec<unknown[]>): Promise<{ result: CaseResult; fraction: number }> {
+    const visibility = c.visibility ?? 'visible';
+    const maxScore = roundScore(this.caseMaxScore(problem, c));
+    const outcome = await this.evaluate(problem, c);
+    const visible = visibility === 'visible';
+    const result: CaseResult = {
+      name: c.name,
+      visibility,
+      status: outcome.status,
+      score: roundScore(outcome.score * maxScore),
+      maxScore,
+      message: visible ? truncateText(outcome.message, MESSAGE_CHARS) : hiddenMessage(outcome.status),
+      durationMs: Math.round(outcome.durationMs * 100) / 100,
+    };
+    if (visible && outcome.mistake) result.mistake = outcome.mistake;
+    if (visible && outcome.output) result.output = outcome.output;
+    return { result, fraction: outcome.score };
+  }
+
+  private blockedBy(problem: ProblemSpec): string | undefined {
+    for (const dependency of problem.dependsOn ?? []) {
+      const cases = [...(this.results.get(dependency)?.values() ?? [])];
+      if (cases.some((c) => c.status !== 'pass')) return dependency;
+    }
+    return undefined;
+  }
+
+  private async evaluate(problem: ProblemSpec, c: CaseSpec<unknown[]>): Promise<CaseOutcome> {
+    const none = { score: 0, output: '', durationMs: 0 };
+    const { session } = this;
+    const { spec } = this.options.assignment;
+    if (session.loadFailure) return { ...none, status: 'error', message: session.loadFailure.message };
+    const blocker = this.blockedBy(problem);
+    if (blocker) return { ...none, status: 'skipped', message: `skipped: this problem depends on ${blocker}, which has not passed` };
+    const kind = session.exports[problem.export];
+    if (kind === undefined) return { ...none, status: 'error', message: `${spec.module} does not export ${problem.export}` };
+    if (kind !== 'function') return { ...none, status: 'error', message: `${problem.export} is exported as a ${kind}, not a function` };
+
+    const calls = this.generateCalls(problem, c);
+    const records: Array<CallRecord<unknown[], unknown>> = [];
+    const printed: string[] = [];
+    let durationMs = 0;
+    for (const args of calls) {
+      const expected = this.reference(problem, c, args);
+      const result = await session.call(problem.export, args, problem.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      durationMs += result.durationMs;
+      const output = [result.stdout, result.stderr].filter((text) => text.length > 0).join('\n');
+      if (output) printed.push(output);
+      const failure = failureOf(result, problem.export);
+      if (failure) return { ...none, ...failure, output: printed.join('\n'), durationMs };
+      const validated = validateValue(problem.output, (result.outcome as { value: unknown }).value, 'result');
+      if (!validated.ok) {
+        return { ...none, status: 'fail', message: `${problem.export} returned an invalid value: ${validated.message}`, output: printed.join('\n'), durationMs };
+      }
+      records.push({ args, output: validated.value, expected });
+    }
+    const context = { ...records[0], calls: records, caseName: c.name };
+    const verdict = this.check(problem, context);
+    const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
+    let message = verdict.message;
+    let mistake: string | undefined;
+    if (score < 1) {
+      const matched = (problem.mistakes ?? []).find((m) => {
+        try {
+          return m.matches(context);
+        } catch {
+          return false;
+        }
+      });
+      if (matched) {
+        mistake = matched.id;
+        message += `\nHint: ${matched.hint}`;
+      }
+    }
+    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs };
+  }
+
+  private generateCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>): unknown[][] {
+    const { spec } = this.options.assignment;
+    const seed = caseSeed(c.visibility ?? 'visible', {
+      assignment: spec.id,
+      problem: problem.export,
+      caseName: c.name,
+      student: this.options.student,
+      seed: this.options.seed,
+      secret: this.options.secret,
+    });
+    const rng = createRng(seed);
+    try {
+      const calls = c.calls ? c.calls(rng) : [c.args!(rng)];
+      if (!Array.isArray(calls) || calls.length === 0 || !calls.every(Array.isArray)) throw new Error('the generator must return an argument list (or a list of them)');
+      return calls;
+    } catch (error) {
+      throw new AssignmentError(`${spec.id}: problem ${problem.export}, case "${c.name}": the input generator failed: ${(error as Error).message}`);
+    }
+  }
+
+  private reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, args: unknown[]): unknown {
+    try {
+      // A copy, so a reference that mutates its arguments cannot change what the student gets.
+      return problem.reference(...structuredClone(args));
+    } catch (error) {
+      throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
+    }
+  }
+
+  private check(problem: ProblemSpec, context: Parameters<ProblemSpec['check']>[0]): Verdict {
+    try {
+      return problem.check(context);
+    } catch (error) {
+      // A check that cannot handle an answer must not give points for it.
+      return { score: 0, message: `this answer could not be checked (${(error as Error).message}); please report this to the course staff` };
+    }
+  }
+
+  private assemble(executionTimeMs: number): Result {
+    const { spec } = this.options.assignment;
+    const problems: ProblemResult[] = spec.problems.map((problem) => {
+      const cases = problem.cases.map((c) => this.results.get(problem.export)!.get(c.name)!);
+      // From the unrounded fractions, so three cases of 1/3 point each add up to exactly 1.
+      const totalWeight = problem.cases.reduce((sum, c) => sum + (c.weight ?? 1), 0);
+      const earned = problem.cases.reduce((sum, c) => sum + (c.weight ?? 1) * this.fractions.get(`${problem.export}\u0000${c.name}`)!, 0);
+      const score = roundScore((problem.points * earned) / totalWeight);
+      return { name: problem.export, title: problem.title, score, maxScore: problem.points, status: problemStatus(cases, score), cases };
+    });
+    const result: Result = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'mlgrade', version: TOOL_VERSION },
+      assignment: { id: spec.id, title: spec.title },
+      student: this.options.student,
+      seed: this.options.seed,
+      backend: 'none',
+      score: roundScore(problems.reduce((sum, p) => sum + p.score, 0)),
+      maxScore: roundScore(problems.reduce((sum, p) => sum + p.maxScore, 0)),
+      warnings: [...this.session.warnings],
+      problems,
+      executionTimeMs: Math.round(executionTimeMs),
+    };
+    if (this.session.loadFailure) result.loadError = this.session.loadFailure.message;
+    return result;
+  }
+}
+
+function problemStatus(cases: CaseResult[], score: number): ProblemStatus {
+  if (cases.every((c) => c.status === 'skipped')) return 'skipped';
+  if (cases.every((c) => c.status === 'pass')) return 'pass';
+  if (score > 0) return 'partial';
+  return cases.every((c) => c.status === 'error' || c.status === 'timeout' || c.status === 'skipped') ? 'error' : 'fail';
+}
+
+/** Grades one submission of one assignment and returns its Result. */
+export async function gradeSubmission(options: GradeOptions): Promise<Result> {
+  const grader = new Grader({
+    assignment: options.assignment,
+    submissionDir: path.resolve(options.submissionDir),
+    student: options.student ?? 'anonymous',
+    seed: options.seed ?? '0',
+    secret: options.secret ?? process.env.MLGRADE_SECRET ?? DEVELOPMENT_SECRET,
+    memoryMb: options.memoryMb,
+    onCase: options.onCase,
+  });
+  return grader.run();
+}

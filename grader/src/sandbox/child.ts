@@ -1,0 +1,92 @@
+/**
+ * The sandboxed child's side. It runs under Node's permission model (no writes outside its
+ * scratch folder, no child processes, no workers, reads only its own bundle and the allowed
+ * packages), with an empty environment. The grader bundles this file with esbuild; it must
+ * not import anything of the grader's that a student could use to reach trusted data.
+ *
+ * Everything that crosses back goes through `process.send` (structured clone). Nothing the
+ * child prints is parsed by the grader.
+ */
+import type { ChildMessage, ParentMessage } from './protocol.ts';
+
+// Keep our own references before student code can replace them.
+const send = process.send?.bind(process);
+const onMessage = (listener: (message: unknown) => void): void => {
+  process.on('message', listener);
+};
+const stringify = JSON.stringify;
+// Called with .call(thrown) below, so that a student's own toString on an Error is not used.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const errorToString = Error.prototype.toString;
+
+if (!send) throw new Error('the sandbox runner must be started with an IPC channel');
+
+function reply(message: ChildMessage): void {
+  try {
+    send!(message);
+  } catch (error) {
+    if (message.type !== 'result') throw error;
+    send!({
+      type: 'error',
+      id: message.id,
+      message: `returned a value that cannot be copied out of the sandbox (${safeMessage(error)}); return plain data: numbers, arrays, typed arrays, strings and plain objects — not functions, proxies or class instances with private state`,
+    });
+  }
+}
+
+/** Describes anything that was thrown, without trusting it to behave. */
+function safeMessage(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) {
+      const text = errorToString.call(thrown);
+      return typeof text === 'string' ? text : 'an Error';
+    }
+    if (typeof thrown === 'string') return `a thrown string: ${thrown}`;
+    if (typeof thrown === 'number' || typeof thrown === 'boolean' || thrown === null || thrown === undefined) {
+      return `a thrown ${thrown === null ? 'null' : typeof thrown}: ${String(thrown)}`;
+    }
+    const json = stringify(thrown);
+    return `a thrown value: ${typeof json === 'string' ? json.slice(0, 500) : typeof thrown}`;
+  } catch {
+    return 'a thrown value that cannot be described';
+  }
+}
+
+// Unhandled rejections would end the process; report them on stderr instead, so a stray
+// promise fails nothing but the student's own output.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`unhandled promise rejection: ${safeMessage(reason)}\n`);
+});
+
+let submission: Record<string, unknown> | undefined;
+
+onMessage((raw: unknown) => {
+  const message = raw as ParentMessage;
+  if (message.type === 'load') {
+    import(message.url).then(
+      (module: Record<string, unknown>) => {
+        submission = module;
+        const exports: Record<string, string> = {};
+        for (const name of Object.keys(module)) exports[name] = typeof module[name];
+        reply({ type: 'loaded', exports });
+      },
+      (error: unknown) => reply({ type: 'load-error', message: safeMessage(error) }),
+    );
+    return;
+  }
+  if (message.type === 'call') {
+    const { id, name, args } = message;
+    Promise.resolve()
+      .then(() => {
+        const fn = submission?.[name];
+        if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      })
+      .then(
+        (value) => reply({ type: 'result', id, value }),
+        (error: unknown) => reply({ type: 'error', id, message: safeMessage(error) }),
+      );
+  }
+});
+
+reply({ type: 'ready' });

@@ -1,0 +1,119 @@
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+/**
+ * Compiles a submission's TypeScript into one ES module with esbuild.
+ *
+ * This runs in the grader process, which is safe because esbuild only parses and prints
+ * code, never runs it. (It cannot run inside the sandboxed child: esbuild's API drives a
+ * native binary through a child process, and the sandbox forbids child processes.) Since
+ * the grader can read everything, resolution is confined: a submission may import its own
+ * files inside its folder, `node:` built-ins, and the assignment's allowed packages,
+ * which stay external and load from the grader's node_modules at run time. Anything else
+ * — `../../solutions/…`, an absolute path, another package — is a compile error.
+ */
+
+export type CompileResult = { ok: true; bundlePath: string } | { ok: false; message: string };
+
+export interface CompileOptions {
+  /** The copied submission folder; nothing outside it may be imported. */
+  sourceDir: string;
+  /** The module students edit, relative to sourceDir. */
+  entry: string;
+  outFile: string;
+  allowedPackages: readonly string[];
+}
+
+const builtins = new Set(builtinModules);
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function confinePlugin(options: CompileOptions): esbuild.Plugin {
+  const allowed = new Set(options.allowedPackages);
+  return {
+    name: 'mlgrade-confine',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || (args.pluginData as { confined?: boolean } | undefined)?.confined) return undefined;
+        const specifier = args.path;
+        if (specifier.startsWith('node:') || builtins.has(specifier)) return { path: specifier, external: true };
+        const importer = path.relative(options.sourceDir, args.importer) || args.importer;
+        if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) {
+          const name = packageName(specifier);
+          if (!allowed.has(name)) {
+            const list = [...allowed].join(', ') || 'none';
+            return { errors: [{ text: `${importer} imports "${specifier}", which submissions cannot use in this assignment (allowed packages: ${list})` }] };
+          }
+          try {
+            return { path: fileURLToPath(import.meta.resolve(specifier)), external: true };
+          } catch {
+            return { errors: [{ text: `${importer} imports "${specifier}", which is allowed but not installed; run npm install` }] };
+          }
+        }
+        const resolved = await build.resolve(specifier, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { confined: true } });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        if (!isInside(options.sourceDir, resolved.path)) {
+          return { errors: [{ text: `${importer} imports "${specifier}", which is outside the submission folder; a submission may import only its own files` }] };
+        }
+        return resolved;
+      });
+    },
+  };
+}
+
+function formatMessages(messages: esbuild.Message[]): string {
+  return messages
+    .slice(0, 5)
+    .map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text))
+    .join('\n');
+}
+
+export async function compileSubmission(options: CompileOptions): Promise<CompileResult> {
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: options.sourceDir,
+      entryPoints: [path.join(options.sourceDir, options.entry)],
+      outfile: options.outFile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [confinePlugin(options)],
+    });
+    if (result.errors.length > 0) return { ok: false, message: formatMessages(result.errors) };
+    return { ok: true, bundlePath: options.outFile };
+  } catch (error) {
+    const failure = error as { errors?: esbuild.Message[]; message?: string };
+    return { ok: false, message: failure.errors ? formatMessages(failure.errors) : String(failure.message ?? error) };
+  }
+}
+
+let runnerCode: Promise<string> | undefined;
+
+/** The child's runner script, bundled once per grader process. */
+export function runnerSource(): Promise<string> {
+  runnerCode ??= esbuild
+    .build({
+      entryPoints: [fileURLToPath(new URL('./child.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    })
+    .then((result) => result.outputFiles[0].text);
+  return runnerCode;
+}

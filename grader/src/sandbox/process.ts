@@ -1,0 +1,225 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ChildMessage, ParentMessage } from './protocol.ts';
+import { BoundedText } from './output.ts';
+
+export interface SandboxLimits {
+  /** Memory cap in MB: V8's old space and the resident set of the whole process. */
+  memoryMb: number;
+  /** Bytes of stdout and of stderr kept per call. */
+  outputBytes: number;
+}
+
+export interface SandboxPaths {
+  runner: string;
+  /** The child's cwd, and the only folder it may write to. */
+  workDir: string;
+  /** Folders the child may read (its bundle, its copy, the allowed packages). */
+  readable: string[];
+}
+
+export type CallOutcome =
+  | { kind: 'ok'; value: unknown }
+  | { kind: 'error'; message: string }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'memory'; message: string }
+  | { kind: 'crash'; message: string };
+
+export interface CallResult {
+  outcome: CallOutcome;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MEMORY_POLL_MS = 25;
+const START_TIMEOUT_MS = 15_000;
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Resident memory of a process in MB, from /proc (Linux); undefined elsewhere. */
+function residentMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Pending {
+  expect: ChildMessage['type'][];
+  id?: string;
+  resolve: (outcome: CallOutcome) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * One sandboxed child process. It serves one request at a time; a timeout or memory
+ * overrun kills it (SIGKILL) and it is then dead for good — the session starts another.
+ */
+export class SandboxProcess {
+  private child: ChildProcess;
+  private pending: Pending | undefined;
+  private stdout: BoundedText;
+  private stderr: BoundedText;
+  private killReason: 'timeout' | 'memory' | undefined;
+  private timeoutMs = 0;
+  private memoryTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+  private exitInfo = '';
+
+  constructor(
+    private readonly paths: SandboxPaths,
+    private readonly limits: SandboxLimits,
+  ) {
+    this.stdout = new BoundedText(limits.outputBytes);
+    this.stderr = new BoundedText(limits.outputBytes);
+    const args = [
+      '--experimental-permission',
+      // Node 20.20 takes one path per flag; a comma-separated list is no longer accepted.
+      ...paths.readable.map((dir) => `--allow-fs-read=${dir}`),
+      `--allow-fs-write=${paths.workDir}`,
+      `--max-old-space-size=${limits.memoryMb}`,
+      '--disable-warning=ExperimentalWarning',
+      paths.runner,
+    ];
+    this.child = spawn(process.execPath, args, {
+      cwd: paths.workDir,
+      // No secrets, tokens or grader settings: the child starts with an empty environment.
+      env: {},
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => this.stdout.append(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.append(chunk));
+    this.child.on('message', (message: ChildMessage) => this.onMessage(message));
+    this.child.on('error', (error) => this.onExit(`could not start: ${error.message}`));
+    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal ${signal}` : `exit code ${code}`));
+    this.child.channel?.unref();
+    this.memoryTimer = setInterval(() => this.pollMemory(), MEMORY_POLL_MS);
+    this.memoryTimer.unref();
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Waits until the runner is ready to take requests. */
+  ready(): Promise<CallOutcome> {
+    return this.request(undefined, ['ready'], START_TIMEOUT_MS);
+  }
+
+  /** Imports the compiled submission; on success the value lists its exports and their types. */
+  load(url: string, timeoutMs: number): Promise<CallResult> {
+    return this.timed(() => this.request({ type: 'load', url }, ['loaded', 'load-error'], timeoutMs));
+  }
+
+  call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
+    const id = randomUUID();
+    return this.timed(() => this.request({ type: 'call', id, name, args }, ['result', 'error'], timeoutMs, id));
+  }
+
+  /** What the child has written to stderr since the last request began. */
+  stderrText(): string {
+    return this.stderr.text();
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  private async timed(run: () => Promise<CallOutcome>): Promise<CallResult> {
+    this.stdout = new BoundedText(this.limits.outputBytes);
+    this.stderr = new BoundedText(this.limits.outputBytes);
+    const started = performance.now();
+    const outcome = await run();
+    const durationMs = performance.now() - started;
+    if (outcome.kind !== 'ok' && outcome.kind !== 'error') {
+      // Let the last of the dead child's output arrive before it is collected.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return { outcome, durationMs, stdout: this.stdout.text(), stderr: this.stderr.text() };
+  }
+
+  private request(message: ParentMessage | undefined, expect: ChildMessage['type'][], timeoutMs: number, id?: string): Promise<CallOutcome> {
+    if (this.exited) return Promise.resolve({ kind: 'crash', message: `the sandbox process is not running (${this.exitInfo})` });
+    if (this.pending) throw new Error('SandboxProcess: one request at a time');
+    return new Promise<CallOutcome>((resolve) => {
+      this.timeoutMs = timeoutMs;
+      const pending: Pending = { expect, id, resolve };
+      pending.timer = setTimeout(() => {
+        this.killReason = 'timeout';
+        this.kill();
+      }, timeoutMs);
+      this.pending = pending;
+      if (message) {
+        try {
+          this.child.send(message);
+        } catch (error) {
+          this.settle({ kind: 'crash', message: `could not send the input to the sandbox: ${(error as Error).message}` });
+        }
+      }
+    });
+  }
+
+  private settle(outcome: CallOutcome): void {
+    const pending = this.pending;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending = undefined;
+    pending.resolve(outcome);
+  }
+
+  private onMessage(message: ChildMessage): void {
+    const pending = this.pending;
+    if (!pending || typeof message !== 'object' || message === null || !pending.expect.includes(message.type)) return;
+    if (pending.id !== undefined && (message as { id?: unknown }).id !== pending.id) return;
+    switch (message.type) {
+      case 'ready':
+        this.settle({ kind: 'ok', value: undefined });
+        break;
+      case 'loaded':
+        this.settle({ kind: 'ok', value: message.exports });
+        break;
+      case 'result':
+        this.settle({ kind: 'ok', value: message.value });
+        break;
+      case 'load-error':
+      case 'error':
+        this.settle({ kind: 'error', message: String(message.message) });
+        break;
+    }
+  }
+
+  private pollMemory(): void {
+    if (this.exited || this.child.pid === undefined) return;
+    const rss = residentMb(this.child.pid);
+    if (rss !== undefined && rss > this.limits.memoryMb) {
+      this.killReason = 'memory';
+      this.kill();
+    }
+  }
+
+  private onExit(info: string): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.exitInfo = info;
+    clearInterval(this.memoryTimer);
+    const heapExhausted = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderr.text());
+    if (this.killReason === 'timeout') {
+      this.settle({ kind: 'timeout', message: `timed out after ${seconds(this.timeoutMs)}` });
+    } else if (this.killReason === 'memory' || heapExhausted) {
+      this.settle({ kind: 'memory', message: `used more than ${this.limits.memoryMb} MB of memory and was stopped` });
+    } else {
+      this.settle({
+        kind: 'crash',
+        message: `the submission's process ended unexpectedly (${info}) — does it call process.exit, or crash?`,
+      });
+    }
+  }
+}

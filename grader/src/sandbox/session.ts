@@ -1,0 +1,126 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileSubmission, runnerSource } from './compile.ts';
+import { type CallResult, SandboxProcess } from './process.ts';
+import { createWorkspace, type Workspace } from './workspace.ts';
+
+export interface SessionOptions {
+  submissionDir: string;
+  /** The module students edit, e.g. `layers.ts`. */
+  module: string;
+  allowedPackages: readonly string[];
+  /** Folders of installed packages the child may read (the project's node_modules). */
+  packageDirs: readonly string[];
+  memoryMb: number;
+  outputBytes: number;
+  loadTimeoutMs: number;
+}
+
+/** Why a submission could not be loaded at all; every problem is then failed with this. */
+export interface LoadFailure {
+  stage: 'missing' | 'compile' | 'load';
+  message: string;
+}
+
+/**
+ * Runs one submission's functions in sandboxed children. One child is reused across calls;
+ * after a crash, timeout or memory overrun the next call starts a fresh one, so one bad
+ * case never costs another its points.
+ */
+export class SandboxSession {
+  exports: Record<string, string> = {};
+  loadFailure: LoadFailure | undefined;
+  /** Milliseconds spent starting children and loading the submission, for the bench. */
+  startups: number[] = [];
+  private child: SandboxProcess | undefined;
+  private runnerPath = '';
+  private bundleUrl = '';
+
+  private constructor(
+    private readonly options: SessionOptions,
+    private readonly workspace: Workspace,
+  ) {}
+
+  get warnings(): string[] {
+    return this.workspace.warnings;
+  }
+
+  static async open(options: SessionOptions): Promise<SandboxSession> {
+    if (!existsSync(path.join(options.submissionDir, options.module))) {
+      const session = new SandboxSession(options, { root: '', workDir: '', bundleDir: '', warnings: [], remove: () => undefined });
+      session.loadFailure = { stage: 'missing', message: `${options.module} was not found in ${options.submissionDir}` };
+      return session;
+    }
+    const workspace = createWorkspace(options.submissionDir);
+    const session = new SandboxSession(options, workspace);
+    session.runnerPath = path.join(workspace.bundleDir, 'runner.mjs');
+    writeFileSync(session.runnerPath, await runnerSource());
+    const bundlePath = path.join(workspace.bundleDir, 'submission.mjs');
+    const compiled = await compileSubmission({
+      sourceDir: workspace.workDir,
+      entry: options.module,
+      outFile: bundlePath,
+      allowedPackages: options.allowedPackages,
+    });
+    if (!compiled.ok) {
+      session.loadFailure = { stage: 'compile', message: `${options.module} does not compile:\n${compiled.message}` };
+      return session;
+    }
+    session.bundleUrl = pathToFileURL(bundlePath).href;
+    const first = await session.start();
+    if (first.outcome.kind === 'ok') {
+      session.exports = first.outcome.value as Record<string, string>;
+    } else {
+      const stage = first.outcome.kind === 'error' ? 'threw while loading' : 'failed while loading';
+      session.loadFailure = { stage: 'load', message: `${options.module} ${stage}: ${first.outcome.message}` };
+    }
+    return session;
+  }
+
+  private async start(): Promise<CallResult> {
+    const started = performance.now();
+    const child = new SandboxProcess(
+      {
+        runner: this.runnerPath,
+        workDir: this.workspace.workDir,
+        readable: [this.workspace.root, ...this.options.packageDirs],
+      },
+      { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
+    );
+    this.child = child;
+    const ready = await child.ready();
+    if (ready.kind !== 'ok') {
+      const detail = child.stderrText().trim().split('\n').slice(0, 3).join(' ');
+      const outcome = { kind: 'crash' as const, message: `the sandbox did not start (${ready.kind}${detail ? `: ${detail}` : ''})` };
+      return { outcome, durationMs: performance.now() - started, stdout: '', stderr: '' };
+    }
+    const loaded = await child.load(this.bundleUrl, this.options.loadTimeoutMs);
+    this.startups.push(performance.now() - started);
+    if (loaded.outcome.kind !== 'ok') child.kill();
+    return loaded;
+  }
+
+  /** Calls an exported function of the submission in the sandbox. */
+  async call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
+    if (this.loadFailure) throw new Error(`SandboxSession.call: the submission did not load (${this.loadFailure.message})`);
+    if (!this.child?.alive) {
+      const restarted = await this.start();
+      if (restarted.outcome.kind !== 'ok') {
+        return { ...restarted, outcome: { kind: 'crash', message: `the sandbox could not be restarted: ${'message' in restarted.outcome ? restarted.outcome.message : ''}` } };
+      }
+    }
+    return this.child!.call(name, args, timeoutMs);
+  }
+
+  /** Ends the current child; the next call gets a fresh process with no memory of earlier calls. */
+  recycle(): void {
+    this.child?.kill();
+    this.child = undefined;
+  }
+
+  close(): void {
+    this.recycle();
+    this.workspace.remove();
+  }
+}

@@ -1,0 +1,120 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
+import { formatScore } from '../report/format.ts';
+import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
+import { gradeSubmission } from '../run/grade.ts';
+import { buildMistakeSubmission } from './mistake-submission.ts';
+
+export interface CheckRow {
+  assignment: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export const SELF_CHECK_STUDENTS = Array.from({ length: 10 }, (_, i) => `selfcheck-${i + 1}`);
+/** A fixed secret, so self-check runs are reproducible whatever the environment holds. */
+const SELF_CHECK_SECRET = 'mlgrade-self-check';
+
+function firstLoss(result: Result): string {
+  for (const p of result.problems) {
+    for (const c of p.cases) {
+      if (c.score < c.maxScore) return `${p.name} / ${c.name}: ${c.message.split('\n')[0]}`;
+    }
+  }
+  return '';
+}
+
+async function grade(assignment: LoadedAssignment, submissionDir: string, student = 'selfcheck-1'): Promise<Result> {
+  return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET });
+}
+
+/** Every check of one assignment; each row says what was verified and, on failure, why. */
+export async function checkAssignment(assignment: LoadedAssignment, report: (row: CheckRow) => void = () => undefined): Promise<CheckRow[]> {
+  const { spec } = assignment;
+  const rows: CheckRow[] = [];
+  const add = (check: string, ok: boolean, detail: string): void => {
+    const row = { assignment: spec.id, check, ok, detail };
+    rows.push(row);
+    report(row);
+  };
+
+  // 1. The reference earns full marks for every student variant.
+  const lost: string[] = [];
+  let reference: Result | undefined;
+  for (const student of SELF_CHECK_STUDENTS) {
+    const result = await grade(assignment, assignment.solutionDir, student);
+    reference ??= result;
+    if (result.score !== result.maxScore) lost.push(`${student}: ${formatScore(result.score)}/${formatScore(result.maxScore)} (${result.loadError ?? firstLoss(result)})`);
+  }
+  add(`reference scores full marks for ${SELF_CHECK_STUDENTS.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference!.maxScore)}/${formatScore(reference!.maxScore)} each` : lost.join('; '));
+
+  // 2. Grading is deterministic apart from timing.
+  const again = await grade(assignment, assignment.solutionDir);
+  const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference!));
+  add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
+
+  // 3. The starter scores zero and grading completes.
+  const starter = await grade(assignment, assignment.starterDir);
+  const starterOk = starter.score === 0 && starter.problems.length === spec.problems.length;
+  add('starter scores 0 and grading completes', starterOk, starterOk ? `0/${formatScore(starter.maxScore)}` : `starter scored ${formatScore(starter.score)}: ${firstLoss(starter) || starter.loadError || ''}`);
+
+  // 4. Every declared mistake has a file and every file is declared.
+  const declared = new Map<string, { problem: string; hint: string }>();
+  for (const p of spec.problems) for (const m of p.mistakes ?? []) declared.set(m.id, { problem: p.export, hint: m.hint });
+  const files = existsSync(assignment.mistakesDir) ? readdirSync(assignment.mistakesDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
+  const undeclared = files.filter((f) => !declared.has(f));
+  const missing = [...declared.keys()].filter((id) => !files.includes(id));
+  add('mistake files match the declared mistakes', undeclared.length === 0 && missing.length === 0,
+    [undeclared.length ? `files not declared in assignment.ts: ${undeclared.join(', ')}` : '', missing.length ? `declared without a file in mistakes/: ${missing.join(', ')}` : ''].filter(Boolean).join('; ') || `${files.length} mistakes`);
+
+  // 5. Every problem's check is shown to fail on at least one wrong submission.
+  const untested = spec.problems.filter((p) => !(p.mistakes ?? []).some((m) => files.includes(m.id))).map((p) => p.export);
+  add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? `${spec.problems.length} problems` : `no mistake targets: ${untested.join(', ')}`);
+
+  // 6. Each mistake loses points on its problem, carries its hint, and costs nothing elsewhere.
+  for (const id of files.filter((f) => declared.has(f))) {
+    const { problem, hint } = declared.get(id)!;
+    const submission = await buildMistakeSubmission(assignment, id);
+    try {
+      const result = await grade(assignment, submission.dir);
+      const target = result.problems.find((p) => p.name === problem)!;
+      const hinted = target.cases.some((c) => c.mistake === id && c.message.includes(hint));
+      const dependants = new Set(spec.problems.filter((p) => (p.dependsOn ?? []).includes(problem)).map((p) => p.export));
+      const collateral = result.problems.filter((p) => p.name !== problem && !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
+      const ok = target.score < target.maxScore && hinted && collateral.length === 0;
+      const detail = [
+        `${problem} ${formatScore(target.score)}/${formatScore(target.maxScore)}`,
+        hinted ? 'hint shown' : 'hint NOT shown on any visible case',
+        collateral.length ? `also lost points on ${collateral.join(', ')}` : '',
+      ].filter(Boolean).join(', ');
+      add(`mistake ${id} is caught`, ok, detail);
+    } finally {
+      submission.remove();
+    }
+  }
+  return rows;
+}
+
+/** `mlgrade check`: prints a table and returns true when every check of every assignment holds. */
+export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = process.stdout): Promise<boolean> {
+  let ok = true;
+  const print = (row: CheckRow): void => {
+    out.write(`${row.ok ? 'ok  ' : 'FAIL'}  ${row.assignment.padEnd(14)} ${row.check.padEnd(58)} ${row.detail}\n`);
+  };
+  for (const id of ids) {
+    let assignment: LoadedAssignment;
+    try {
+      assignment = await loadAssignment(id);
+    } catch (error) {
+      if (!(error instanceof AssignmentError)) throw error;
+      print({ assignment: id, check: 'assignment loads', ok: false, detail: error.message });
+      ok = false;
+      continue;
+    }
+    const rows = await checkAssignment(assignment, print);
+    if (rows.some((r) => !r.ok)) ok = false;
+  }
+  out.write(ok ? 'mlgrade check: every check passed\n' : 'mlgrade check: some checks FAILED\n');
+  return ok;
+}
