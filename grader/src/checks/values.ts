@@ -63,6 +63,6 @@ export function validateValue<T>(schema: z.ZodType<T>, value: unknown, root = 'r
   if (issue.code === 'invalid_type' && issue.input === undefined && issue.path.length > 0) {
     message = 'missing (undefined)';
   }
-  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
+  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more invalid entries)` : '';
   return { ok: false, message: `${path}: ${message}${more}`, path };
 }

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resultSchema } from '../src/result/schema.ts';
+import { PROJECT_ROOT, tempDir } from './helpers.ts';
+
+function mlgrade(...args: string[]) {
+  const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/mlgrade.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', MLGRADE_SECRET: 'cli-test' },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('the mlgrade command', () => {
+  it('prints help for the program and every command', () => {
+    const top = mlgrade('--help');
+    expect(top.code).toBe(0);
+    for (const command of ['list', 'grade', 'check', 'bench']) expect(top.stdout).toContain(command);
+    const grade = mlgrade('grade', '--help');
+    expect(grade.code).toBe(0);
+    expect(grade.stdout).toContain('--submission <dir>');
+    expect(grade.stdout).toContain('MLGRADE_SECRET');
+  });
+
+  it('lists assignments with titles, problem counts and points', () => {
+    const { code, stdout } = mlgrade('list');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^assignment\s+title\s+problems\s+points\n/);
+    expect(stdout).toMatch(/cnn-layers\s+CNN layers: .*\s+10\s+84\n/);
+  });
+
+  it('grades the starter with exit code 0 and a zero score', () => {
+    const { code, stdout, stderr } = mlgrade('grade', 'cnn-layers');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Total: 0/84');
+    expect(stdout).toContain('not implemented yet');
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('writes the Result JSON and Gradescope results to --out', () => {
+    const out = tempDir({});
+    const { code, stdout } = mlgrade('grade', 'cnn-layers', '--submission', 'solutions/cnn-layers', '--student', 'ada', '--format', 'json,gradescope,md,html', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toBe('cnn-layers: 84/84\n');
+    const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')));
+    expect(result).toMatchObject({ student: 'ada', score: 84, maxScore: 84 });
+    const gradescope = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
+    expect(gradescope.score).toBe(84);
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('<!doctype html>');
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('| **Total** | **84 / 84** |');
+  });
+
+  it('prints the Result JSON to stdout when there is no --out', () => {
+    const { code, stdout } = mlgrade('grade', 'cnn-layers', '--format', 'json');
+    expect(code).toBe(0);
+    expect(resultSchema.parse(JSON.parse(stdout)).score).toBe(0);
+  });
+
+  it('exits 2 with a one-line reason on usage errors', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['grade', 'nope'], /^mlgrade: no assignment "nope" \(looked for assignments\/nope\/assignment.ts\); known assignments: .*cnn-layers/],
+      [['grade'], /^mlgrade: name an assignment \(.*\) or pass --all/],
+      [['grade', 'cnn-layers', '--format', 'pdf'], /^mlgrade: unknown format "pdf"; choose from console, md, html, json, gradescope/],
+      [['grade', 'cnn-layers', '--bogus'], /^error: unknown option '--bogus'/],
+      [['frobnicate'], /^error: unknown command 'frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = mlgrade(...args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+  });
+});

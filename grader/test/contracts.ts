@@ -1,0 +1,12 @@
+/**
+ * Starter ⇔ solution contracts, checked by `tsc --noEmit` (part of `npm test`): each
+ * function compiles only if the reference solution's module is assignable to the type of
+ * the starter module students edit. A renamed export, a changed parameter or return type
+ * in either file is a compile error here. `contracts.test.ts` checks every assignment is
+ * listed and that a drifted pair really fails to compile.
+ */
+type Starter<T> = T;
+
+export const cnnLayers = (
+  solution: typeof import('../../solutions/cnn-layers/layers.ts'),
+): Starter<typeof import('../../starter/cnn-layers/layers.ts')> => solution;

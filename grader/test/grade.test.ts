@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { loadAssignment } from '../src/assignment/load.ts';
+import { gradeSubmission } from '../src/run/grade.ts';
+import { resultSchema, serializeResult, withoutTiming, type Result } from '../src/result/schema.ts';
+import { cnnSubmission, tempDir } from './helpers.ts';
+
+const assignment = await loadAssignment('cnn-layers');
+const grade = (submissionDir: string, student = 's1', seed = '0'): Promise<Result> =>
+  gradeSubmission({ assignment, submissionDir, student, seed, secret: 'test-secret' });
+const problem = (result: Result, name: string) => result.problems.find((p) => p.name === name)!;
+
+describe('grading cnn-layers end to end', () => {
+  it('gives the reference full marks and a valid, versioned Result', async () => {
+    const result = await grade(assignment.solutionDir);
+    expect(resultSchema.parse(result)).toEqual(result);
+    expect(result.schemaVersion).toBe(1);
+    expect(result.score).toBe(result.maxScore);
+    expect(result.problems.every((p) => p.status === 'pass')).toBe(true);
+  });
+
+  it('gives the starter 0 with "not implemented" on every visible case and no stack trace', async () => {
+    const result = await grade(assignment.starterDir);
+    expect(result.score).toBe(0);
+    for (const p of result.problems) {
+      for (const c of p.cases) {
+        if (c.visibility !== 'visible') expect(c.message).toMatch(/\(this case is not visible: details are withheld\)$/);
+        else if (c.status === 'skipped') expect(c.message).toMatch(/^skipped: this problem depends on/);
+        else expect(c.message).toMatch(/^not implemented yet/);
+        expect(c.message).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
+      }
+    }
+  });
+
+  it('loses exactly the points of a problem that loops, exhausts memory, exits, throws, returns NaN or the wrong shape', async () => {
+    const dir = cnnSubmission({
+      conv2d: 'export function conv2d(): number[][] { for (;;) {} }',
+      avgPool2d: 'export function avgPool2d(): number[][] { process.exit(0); }',
+      batchNormForward: 'export function batchNormForward(): never { const a: number[][] = []; for (;;) a.push(new Array(1e6).fill(1)); }',
+      batchNormInference: "export function batchNormInference(): number[][] { throw new Error('oops'); }",
+      updateRunningAverage: 'export function updateRunningAverage(running: number[]): number[] { return running.map(() => NaN); }',
+      residualForward: 'export function residualForward(x: number[][]): number[][] { return x.slice(1); }',
+    });
+    const result = await gradeSubmission({ assignment, submissionDir: dir, student: 's1', seed: '0', secret: 'test-secret', memoryMb: 256 });
+    const lost = Object.fromEntries(result.problems.map((p) => [p.name, p.score]));
+    expect(lost).toEqual({
+      conv2d: 0,
+      maxPool2d: 8,
+      avgPool2d: 0,
+      maxPool2dBackward: 10,
+      batchNormForward: 0,
+      batchNormBackward: 12,
+      batchNormInference: 0,
+      updateRunningAverage: 0,
+      dropoutForward: 10,
+      residualForward: 0,
+    });
+    const firstMessage = (name: string) => problem(result, name).cases[0].message;
+    expect(firstMessage('conv2d')).toBe('conv2d timed out after 2 s');
+    expect(problem(result, 'conv2d').cases[0].status).toBe('timeout');
+    expect(firstMessage('avgPool2d')).toMatch(/^the submission's process ended unexpectedly \(exit code 0\)/);
+    expect(firstMessage('batchNormForward')).toBe('batchNormForward used more than 256 MB of memory and was stopped');
+    expect(firstMessage('batchNormInference')).toBe('batchNormInference threw Error: oops');
+    expect(firstMessage('updateRunningAverage')).toBe('updateRunningAverage returned an invalid value: result[0]: expected a finite number, got NaN (and 3 more invalid entries)');
+    expect(firstMessage('residualForward')).toMatch(/^wrong shape: out has 3 rows, expected 4/);
+  }, 120_000);
+
+  it('shows a declared mistake\'s hint with the numbers', async () => {
+    const dir = cnnSubmission({
+      updateRunningAverage: 'export function updateRunningAverage(r: number[], b: number[], m: number): number[] { return r.map((v, i) => m * b[i] + (1 - m) * v); }',
+    });
+    const result = await grade(dir);
+    const c = problem(result, 'updateRunningAverage').cases[0];
+    expect(c.status).toBe('fail');
+    expect(c.mistake).toBe('running-average-swapped');
+    expect(c.message).toMatch(/^running\[0\]: expected -?[\d.e-]+, got -?[\d.e-]+ \(off by [\d.e-]+\)\n\d of 4 entries are outside the tolerance/);
+    expect(c.message).toContain('Hint: Momentum is the weight of the old running value');
+  });
+
+  it('skips a problem whose dependency failed, with a reason', async () => {
+    const dir = cnnSubmission({ maxPool2d: 'export function maxPool2d(x: number[][]): number[][] { return x; }' });
+    const result = await grade(dir);
+    expect(problem(result, 'maxPool2dBackward').status).toBe('skipped');
+    expect(problem(result, 'maxPool2dBackward').cases[0].message).toBe('skipped: this problem depends on maxPool2d, which has not passed');
+  });
+
+  it('withholds details of non-visible cases, including what the code printed', async () => {
+    const dir = cnnSubmission({ conv2d: "export function conv2d(x: number[][]): number[][] { console.log('input was', JSON.stringify(x)); return [[1]]; }" });
+    const result = await grade(dir);
+    for (const c of problem(result, 'conv2d').cases) {
+      if (c.visibility === 'visible') {
+        expect(c.output).toContain('input was');
+      } else {
+        expect(c.message).toBe('failed (this case is not visible: details are withheld)');
+        expect(c.output).toBeUndefined();
+      }
+    }
+  });
+
+  it('is byte-for-byte deterministic apart from timing, and varies with student and seed', async () => {
+    const a = serializeResult(withoutTiming(await grade(assignment.starterDir, 's1')));
+    const b = serializeResult(withoutTiming(await grade(assignment.starterDir, 's1')));
+    expect(a).toBe(b);
+    // Different students see different numbers in their visible cases.
+    const wrong = cnnSubmission({ residualForward: 'export function residualForward(x: number[][]): number[][] { return x; }' });
+    const s1 = problem(await grade(wrong, 's1'), 'residualForward').cases[0].message;
+    const s2 = problem(await grade(wrong, 's2'), 'residualForward').cases[0].message;
+    const s1seed = problem(await grade(wrong, 's1', '7'), 'residualForward').cases[0].message;
+    expect(s1).not.toBe(s2);
+    expect(s1).not.toBe(s1seed);
+  });
+
+  it('fails every problem with one clear reason when the submission does not compile', async () => {
+    const result = await grade(tempDir({ 'layers.ts': 'export function conv2d( {' }));
+    expect(result.score).toBe(0);
+    expect(result.loadError).toMatch(/^layers\.ts does not compile:\nlayers\.ts:1:\d+: /);
+    const visible = result.problems.flatMap((p) => p.cases.filter((c) => c.visibility === 'visible' && c.status !== 'skipped'));
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.every((c) => c.message === result.loadError && c.status === 'error')).toBe(true);
+  });
+
+  it('reports missing exports and exports of the wrong type', async () => {
+    const result = await grade(tempDir({ 'layers.ts': 'export const conv2d = 3;' }));
+    expect(problem(result, 'conv2d').cases[0].message).toBe('conv2d is exported as a number, not a function');
+    expect(problem(result, 'maxPool2d').cases[0].message).toBe('layers.ts does not export maxPool2d');
+  });
+});

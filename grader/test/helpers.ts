@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { PROJECT_ROOT } from '../src/assignment/load.ts';
+import { SandboxSession, type SessionOptions } from '../src/sandbox/session.ts';
+
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder with these files (paths relative to it); removed after the test file. */
+export function tempDir(files: Record<string, string>, prefix = 'mlgrade-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+export async function openSession(submissionDir: string, overrides: Partial<SessionOptions> = {}): Promise<SandboxSession> {
+  return SandboxSession.open({
+    submissionDir,
+    module: 'main.ts',
+    allowedPackages: ['seedrandom'],
+    packageDirs: [path.join(PROJECT_ROOT, 'node_modules')],
+    memoryMb: 256,
+    outputBytes: 2048,
+    loadTimeoutMs: 5000,
+    ...overrides,
+  });
+}
+
+/**
+ * A cnn-layers submission: the reference solution with some exports replaced by the given
+ * source (appended after renaming the reference's versions away).
+ */
+export function cnnSubmission(overrides: Record<string, string>): string {
+  const reference = readFileSync(path.join(PROJECT_ROOT, 'solutions/cnn-layers/layers.ts'), 'utf8');
+  const names = Object.keys(overrides);
+  const body = names.map((name) => overrides[name]).join('\n');
+  return tempDir({
+    '__reference__.ts': reference,
+    'overrides.ts': body,
+    'layers.ts': `export * from './__reference__.ts';\nexport { ${names.join(', ')} } from './overrides.ts';\n`,
+  });
+}
+
+export { PROJECT_ROOT };
