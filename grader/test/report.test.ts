@@ -105,3 +105,20 @@ describe('reports', () => {
     expect(JSON.parse(render('gradescope', result))).toEqual(gs);
   });
 });
+
+describe('console de-duplication', () => {
+  it('says a repeated message once', () => {
+    const repeated: Result = {
+      ...result,
+      problems: [
+        {
+          ...result.problems[0],
+          cases: [0, 1, 2].map((i) => ({ name: `c${i}`, visibility: 'visible' as const, status: 'error' as const, score: 0, maxScore: 1, message: 'not implemented yet', durationMs: 0 })),
+        },
+      ],
+    };
+    const text = render('console', repeated);
+    expect(text.match(/not implemented yet/g)).toHaveLength(1);
+    expect(text.match(/\(same as above\)/g)).toHaveLength(2);
+  });
+});

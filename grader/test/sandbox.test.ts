@@ -2,7 +2,7 @@ import { existsSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BoundedText, truncateText } from '../src/sandbox/output.ts';
+import { BoundedText, CallCapture, truncateText } from '../src/sandbox/output.ts';
 import { openSession, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 describe('compiling a submission', () => {
@@ -151,6 +151,19 @@ describe('running a submission', () => {
     }
   });
 
+  it('attributes output to the call that printed it, every time', async () => {
+    const session = await openSession(tempDir({ 'main.ts': "export const say = (i: number): number => { console.log(`call ${i}`); process.stderr.write(`err ${i}`); return i; };" }));
+    try {
+      for (let i = 0; i < 50; i++) {
+        const result = await session.call('say', [i], 2000);
+        expect(result.stdout).toBe(`call ${i}\n`);
+        expect(result.stderr).toBe(`err ${i}`);
+      }
+    } finally {
+      session.close();
+    }
+  });
+
   it('passes typed arrays, -0 and nested data both ways', async () => {
     const session = await openSession(tempDir({ 'main.ts': 'export const echo = (x: unknown): unknown => x;' }));
     try {
@@ -165,6 +178,24 @@ describe('running a submission', () => {
 });
 
 describe('bounded output', () => {
+  it('finds the end-of-call marker even when it is split across chunks', async () => {
+    const capture = new CallCapture(100);
+    capture.begin('<END>');
+    const settled = capture.settled(10_000);
+    capture.push(Buffer.from('hello <E'));
+    capture.push(Buffer.from('ND>'));
+    await settled;
+    expect(capture.result()).toBe('hello ');
+  });
+
+  it('gives up waiting for a marker that never comes', async () => {
+    const capture = new CallCapture(100);
+    capture.begin('<END>');
+    capture.push(Buffer.from('partial'));
+    await capture.settled(10);
+    expect(capture.result()).toBe('partial');
+  });
+
   it('keeps at most the budget and counts the rest', () => {
     const text = new BoundedText(5);
     text.append('abc');

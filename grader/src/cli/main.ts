@@ -9,6 +9,7 @@ import { FILE_NAMES, FORMATS, type Format, render } from '../report/render.ts';
 import { formatScore } from '../report/format.ts';
 import { runSelfCheck } from '../selftest/check.ts';
 import { runBench } from '../bench/bench.ts';
+import { renderHandout } from '../assignment/handout.ts';
 
 /** A usage error: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -113,6 +114,25 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--out <dir>', 'write reports into this folder instead of stdout')
     .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
     .action(exitWith(state, gradeCommand));
+
+  program
+    .command('handout')
+    .description('render an assignment\'s handout (Markdown, with its points filled in)')
+    .argument('<assignment>', 'assignment id')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(
+      exitWith(state, async (id: string, flags: { out?: string }) => {
+        const text = renderHandout(await loadAssignment(id));
+        if (flags.out) {
+          mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
+          writeFileSync(flags.out, text);
+          process.stderr.write(`mlgrade: wrote ${flags.out}\n`);
+        } else {
+          process.stdout.write(text);
+        }
+        return 0;
+      }),
+    );
 
   program
     .command('check')

@@ -23,10 +23,15 @@ export function renderConsole(result: Result, options: { color?: boolean } = {})
     lines.push(paint(problem.status, `${STATUS_SYMBOL[problem.status]} ${problem.name}`) + ` — ${problem.title}  ${c.bold(`${formatScore(problem.score)}/${formatScore(problem.maxScore)}`)}`);
     // When the submission did not load, the reason is said once above, not per case.
     const shown = result.loadError ? [] : problem.cases;
+    let previous = '';
     for (const kase of shown) {
       const head = `    ${paint(kase.status, STATUS_SYMBOL[kase.status])} ${kase.name}` + c.dim(` [${kase.visibility}] ${formatScore(kase.score)}/${formatScore(kase.maxScore)} · ${formatDuration(kase.durationMs)}`);
       lines.push(head);
-      if (kase.status !== 'pass') lines.push(c.dim(indent(kase.message, '        ')));
+      if (kase.status !== 'pass') {
+        // A message identical to the case above (e.g. "not implemented") is said once.
+        lines.push(c.dim(indent(kase.message === previous ? '(same as above)' : kase.message, '        ')));
+        previous = kase.message;
+      }
       if (kase.output && kase.status !== 'pass') lines.push(c.dim(indent(`printed:\n${kase.output}`, '        ')));
     }
   }

@@ -15,6 +15,8 @@ const onMessage = (listener: (message: unknown) => void): void => {
   process.on('message', listener);
 };
 const stringify = JSON.stringify;
+const writeStdout = process.stdout.write.bind(process.stdout);
+const writeStderr = process.stderr.write.bind(process.stderr);
 // Called with .call(thrown) below, so that a student's own toString on an Error is not used.
 // eslint-disable-next-line @typescript-eslint/unbound-method
 const errorToString = Error.prototype.toString;
@@ -75,7 +77,14 @@ onMessage((raw: unknown) => {
     return;
   }
   if (message.type === 'call') {
-    const { id, name, args } = message;
+    const { id, name, args, marker } = message;
+    // After the call, mark the end of its output on both streams, so the grader knows it has
+    // all of it before it attributes the output to this call.
+    const finish = (result: ChildMessage): void => {
+      writeStdout(marker);
+      writeStderr(marker);
+      reply(result);
+    };
     Promise.resolve()
       .then(() => {
         const fn = submission?.[name];
@@ -83,8 +92,8 @@ onMessage((raw: unknown) => {
         return (fn as (...a: unknown[]) => unknown)(...args);
       })
       .then(
-        (value) => reply({ type: 'result', id, value }),
-        (error: unknown) => reply({ type: 'error', id, message: safeMessage(error) }),
+        (value) => finish({ type: 'result', id, value }),
+        (error: unknown) => finish({ type: 'error', id, message: safeMessage(error) }),
       );
   }
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
-import { BoundedText } from './output.ts';
+import { CallCapture } from './output.ts';
 
 export interface SandboxLimits {
   /** Memory cap in MB: V8's old space and the resident set of the whole process. */
@@ -35,6 +35,8 @@ export interface CallResult {
 
 const MEMORY_POLL_MS = 25;
 const START_TIMEOUT_MS = 15_000;
+/** How long to wait for the rest of a call's output after its result has arrived. */
+const OUTPUT_SETTLE_MS = 500;
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -65,8 +67,8 @@ interface Pending {
 export class SandboxProcess {
   private child: ChildProcess;
   private pending: Pending | undefined;
-  private stdout: BoundedText;
-  private stderr: BoundedText;
+  private readonly stdout: CallCapture;
+  private readonly stderr: CallCapture;
   private killReason: 'timeout' | 'memory' | undefined;
   private timeoutMs = 0;
   private memoryTimer: NodeJS.Timeout | undefined;
@@ -77,8 +79,8 @@ export class SandboxProcess {
     private readonly paths: SandboxPaths,
     private readonly limits: SandboxLimits,
   ) {
-    this.stdout = new BoundedText(limits.outputBytes);
-    this.stderr = new BoundedText(limits.outputBytes);
+    this.stdout = new CallCapture(limits.outputBytes);
+    this.stderr = new CallCapture(limits.outputBytes);
     const args = [
       '--experimental-permission',
       // Node 20.20 takes one path per flag; a comma-separated list is no longer accepted.
@@ -95,11 +97,12 @@ export class SandboxProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.stdout.append(chunk));
-    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.append(chunk));
+    this.child.stdout?.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.child.on('message', (message: ChildMessage) => this.onMessage(message));
     this.child.on('error', (error) => this.onExit(`could not start: ${error.message}`));
-    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal ${signal}` : `exit code ${code}`));
+    // 'close' comes after the pipes have closed, so all the child's output is in by then.
+    this.child.on('close', (code, signal) => this.onExit(signal ? `signal ${signal}` : `exit code ${code}`));
     this.child.channel?.unref();
     this.memoryTimer = setInterval(() => this.pollMemory(), MEMORY_POLL_MS);
     this.memoryTimer.unref();
@@ -116,34 +119,33 @@ export class SandboxProcess {
 
   /** Imports the compiled submission; on success the value lists its exports and their types. */
   load(url: string, timeoutMs: number): Promise<CallResult> {
-    return this.timed(() => this.request({ type: 'load', url }, ['loaded', 'load-error'], timeoutMs));
+    return this.timed(undefined, () => this.request({ type: 'load', url }, ['loaded', 'load-error'], timeoutMs));
   }
 
   call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
     const id = randomUUID();
-    return this.timed(() => this.request({ type: 'call', id, name, args }, ['result', 'error'], timeoutMs, id));
+    const marker = `\u0000mlgrade-end-of-call-${randomUUID()}\u0000`;
+    return this.timed(marker, () => this.request({ type: 'call', id, name, args, marker }, ['result', 'error'], timeoutMs, id));
   }
 
   /** What the child has written to stderr since the last request began. */
   stderrText(): string {
-    return this.stderr.text();
+    return this.stderr.result();
   }
 
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }
 
-  private async timed(run: () => Promise<CallOutcome>): Promise<CallResult> {
-    this.stdout = new BoundedText(this.limits.outputBytes);
-    this.stderr = new BoundedText(this.limits.outputBytes);
+  private async timed(marker: string | undefined, run: () => Promise<CallOutcome>): Promise<CallResult> {
+    this.stdout.begin(marker);
+    this.stderr.begin(marker);
     const started = performance.now();
     const outcome = await run();
     const durationMs = performance.now() - started;
-    if (outcome.kind !== 'ok' && outcome.kind !== 'error') {
-      // Let the last of the dead child's output arrive before it is collected.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return { outcome, durationMs, stdout: this.stdout.text(), stderr: this.stderr.text() };
+    // A dead child's output is complete already (see 'close'); a live one marks the end.
+    if (!this.exited) await Promise.all([this.stdout.settled(OUTPUT_SETTLE_MS), this.stderr.settled(OUTPUT_SETTLE_MS)]);
+    return { outcome, durationMs, stdout: this.stdout.result(), stderr: this.stderr.result() };
   }
 
   private request(message: ParentMessage | undefined, expect: ChildMessage['type'][], timeoutMs: number, id?: string): Promise<CallOutcome> {
@@ -210,7 +212,7 @@ export class SandboxProcess {
     this.exited = true;
     this.exitInfo = info;
     clearInterval(this.memoryTimer);
-    const heapExhausted = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderr.text());
+    const heapExhausted = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderr.peek());
     if (this.killReason === 'timeout') {
       this.settle({ kind: 'timeout', message: `timed out after ${seconds(this.timeoutMs)}` });
     } else if (this.killReason === 'memory' || heapExhausted) {

@@ -2,7 +2,7 @@
 
 export type ParentMessage =
   | { type: 'load'; url: string }
-  | { type: 'call'; id: string; name: string; args: unknown[] };
+  | { type: 'call'; id: string; name: string; args: unknown[]; marker: string };
 
 export type ChildMessage =
   | { type: 'ready' }
