@@ -53,6 +53,20 @@ describe('the mlgrade command', () => {
     expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('| **Total** | **84 / 84** |');
   });
 
+  it('grades every assignment with --all, one folder each', () => {
+    const out = tempDir({});
+    const { code, stdout } = mlgrade('grade', '--all', '--format', 'json', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('cnn-layers: 0/84');
+    expect(resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'cnn-layers', 'result.json'), 'utf8'))).assignment.id).toBe('cnn-layers');
+  });
+
+  it('renders a handout with its points', () => {
+    const { code, stdout } = mlgrade('handout', 'cnn-layers');
+    expect(code).toBe(0);
+    expect(stdout).toContain('84 points in total');
+  });
+
   it('prints the Result JSON to stdout when there is no --out', () => {
     const { code, stdout } = mlgrade('grade', 'cnn-layers', '--format', 'json');
     expect(code).toBe(0);

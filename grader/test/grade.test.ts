@@ -124,3 +124,21 @@ describe('grading cnn-layers end to end', () => {
     expect(problem(result, 'maxPool2d').cases[0].message).toBe('layers.ts does not export maxPool2d');
   });
 });
+
+describe('course packages', () => {
+  it('lets a submission use seedrandom and ml-matrix by default', async () => {
+    const dir = cnnSubmission({
+      dropoutForward: `import seedrandom from 'seedrandom';
+import { Matrix as M } from 'ml-matrix';
+export function dropoutForward(x: number[][], p: number, train: boolean, seed: number) {
+  if (!train) return { out: x.map((r) => [...r]), mask: x.map((r) => r.map(() => 1)) };
+  const random = seedrandom(String(seed));
+  const mask = x.map((r) => r.map(() => (random() < p ? 0 : 1 / (1 - p))));
+  const out = new M(x).mul(new M(mask)).to2DArray();
+  return { out, mask };
+}`,
+    });
+    const result = await grade(dir);
+    expect(problem(result, 'dropoutForward')).toMatchObject({ score: 10, status: 'pass' });
+  });
+});

@@ -3,7 +3,8 @@
 // Rules of the game:
 //   • Matrices are plain nested arrays: x[r][c] is row r, column c.
 //   • Return NEW arrays; never modify an argument (the caller may reuse it).
-//   • No imports are needed; small helper functions of your own are welcome.
+//   • No imports are needed (you may use the `seedrandom` and `ml-matrix` packages); small
+//     helper functions of your own are welcome.
 //   • Keep the signatures and default parameter values exactly as they are.
 // Run `npm run grade -- cnn-layers` to check your work.
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Rng } from '../cases/rng.ts';
 import type { Verdict } from '../checks/verdict.ts';
 
+/** Packages every submission may import unless an assignment says otherwise. */
+export const COURSE_PACKAGES: readonly string[] = ['seedrandom', 'ml-matrix'];
+
 /** Gradescope's visibility levels; everything but `visible` is seeded from the secret. */
 export const VISIBILITIES = ['visible', 'after_due_date', 'after_published', 'hidden'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -69,7 +72,10 @@ export interface AssignmentSpec {
   title: string;
   /** The file students edit, relative to their submission folder, e.g. `layers.ts`. */
   module: string;
-  /** Packages the submission may import (besides its own files and `node:` built-ins). */
+  /**
+   * Packages the submission may import (besides its own files and `node:` built-ins).
+   * Default: the course's runtime packages, COURSE_PACKAGES.
+   */
   allowedPackages?: string[];
   /** Memory cap for the student's process. Default 512 MB. */
   memoryMb?: number;

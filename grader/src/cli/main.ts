@@ -57,7 +57,8 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
     for (const format of formats) {
       const text = render(format, result, { color: format === 'console' && !flags.out && useColor() });
       if (flags.out) {
-        const dir = selected.length > 1 ? path.join(flags.out, id) : flags.out;
+        // With --all (or several ids) each assignment gets its own folder, however many there are.
+        const dir = flags.all || selected.length > 1 ? path.join(flags.out, id) : flags.out;
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, FILE_NAMES[format]);
         writeFileSync(file, text);

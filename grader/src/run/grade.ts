@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CallRecord, CaseSpec, ProblemSpec } from '../assignment/define.ts';
+import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment } from '../assignment/load.ts';
 import { createRng } from '../cases/rng.ts';
 import { validateValue } from '../checks/values.ts';
@@ -83,7 +83,7 @@ class Grader {
     this.session = await SandboxSession.open({
       submissionDir: this.options.submissionDir,
       module: spec.module,
-      allowedPackages: spec.allowedPackages ?? [],
+      allowedPackages: spec.allowedPackages ?? COURSE_PACKAGES,
       packageDirs: [path.join(this.options.assignment.root, 'node_modules')],
       memoryMb: this.options.memoryMb ?? spec.memoryMb ?? DEFAULT_MEMORY_MB,
       outputBytes: OUTPUT_BYTES_PER_CALL,
