@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/out/**', 'grader/test/fixtures/**'] },
+  { ignores: ['node_modules/**', 'reports/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // The starter stubs deliberately ignore their parameters.
-    files: ['starter/**/*.ts'],
+    files: ['starter/**/*.ts', 'grader/test/fixtures/**/starter/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-vars': 'off' },
   },
 );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allClose, allCloseFields, formatNumber } from '../src/checks/allclose.ts';
 import { numericalGradient, numericalGradientVector, relativeError } from '../src/checks/gradient.ts';
 import { deepClose, sameAs } from '../src/checks/mistakes.ts';
+import { createRng } from '../src/cases/rng.ts';
 import { formatPath, describeValue } from '../src/checks/path.ts';
 import { finiteNumber, matrix, record, validateValue, vector } from '../src/checks/values.ts';
 import { allOf, fail, invariant, labelled, pass } from '../src/checks/verdict.ts';
@@ -151,7 +152,7 @@ describe('numerical gradients', () => {
 
 describe('mistake detectors', () => {
   const double = (x: number[]): number[] => x.map((v) => 2 * v);
-  const ctx = (args: [number[]], output: number[], expected: number[]) => ({ args, output, expected, calls: [{ args, output, expected }], caseName: 'c' });
+  const ctx = (args: [number[]], output: number[], expected: number[]) => ({ args, output, expected, calls: [{ args, output, expected }], caseName: 'c', rng: createRng('check') });
 
   it('deepClose compares numbers, arrays and objects within tolerance', () => {
     expect(deepClose({ a: [1, 2] }, { a: [1, 2 + 1e-12] })).toBe(true);

@@ -21,7 +21,7 @@ const result: Result = {
       maxScore: 6,
       status: 'partial',
       cases: [
-        { name: 'small', visibility: 'visible', status: 'pass', score: 3, maxScore: 3, message: 'correct', durationMs: 1.5 },
+        { name: 'small', visibility: 'visible', status: 'pass', score: 3, maxScore: 3, message: 'correct', notes: ['conv2d left 2 tensors allocated'], durationMs: 1.5 },
         {
           name: 'stride 2',
           visibility: 'visible',
@@ -60,6 +60,7 @@ describe('reports', () => {
     expect(plain).toContain('out[0][1]: expected 4, got 5 (off by 1)');
     expect(plain).toContain('warning: notes.md is a symbolic link');
     expect(plain).toContain('Total: 3/10');
+    expect(plain).toContain('note: conv2d left 2 tensors allocated');
     expect(plain).not.toContain('correct'); // passing cases show no message
     expect(render('console', result, { color: true })).toContain('\x1b[');
   });
@@ -70,6 +71,8 @@ describe('reports', () => {
     expect(md).toContain('| ◐ | `conv2d` — Convolution | 3 / 6 |');
     expect(md).toContain('  out[0][1]: expected 4, got 5 (off by 1)');
     expect(md).toContain('- ✘ **stride 2** _(visible)_ — 0 / 2');
+    expect(md).toContain('  - note: conv2d left 2 tensors allocated');
+    expect(render('html', result)).toContain('note: conv2d left 2 tensors allocated');
   });
 
   it('html: self-contained and escapes everything the student controls', () => {
@@ -100,6 +103,7 @@ describe('reports', () => {
       output: 'out[0][1]: expected 4, got 5 (off by 1)\nHint: <b>no flip</b>\n\nYour code printed:\n<script>alert("x")</script>',
       visibility: 'visible',
     });
+    expect(gs.tests[0].output).toBe('correct\nnote: conv2d left 2 tensors allocated');
     expect(gs.tests[2]).toMatchObject({ visibility: 'hidden', output: 'failed (this case is not visible: details are withheld)' });
     expect(gs.tests[3]).toMatchObject({ visibility: 'after_due_date', status: 'failed' });
     expect(JSON.parse(render('gradescope', result))).toEqual(gs);

@@ -3,7 +3,7 @@ import type { Rng } from '../cases/rng.ts';
 import type { Verdict } from '../checks/verdict.ts';
 
 /** Packages every submission may import unless an assignment says otherwise. */
-export const COURSE_PACKAGES: readonly string[] = ['seedrandom', 'ml-matrix'];
+export const COURSE_PACKAGES: readonly string[] = ['seedrandom', 'ml-matrix', '@tensorflow/tfjs'];
 
 /** Gradescope's visibility levels; everything but `visible` is seeded from the secret. */
 export const VISIBILITIES = ['visible', 'after_due_date', 'after_published', 'hidden'] as const;
@@ -23,6 +23,11 @@ export interface CallRecord<A, O> {
 export interface CheckContext<A, O> extends CallRecord<A, O> {
   calls: ReadonlyArray<CallRecord<A, O>>;
   caseName: string;
+  /**
+   * A generator seeded like the case (but separate from it), for data the student's code
+   * never saw, e.g. a held-out set to evaluate a returned model on.
+   */
+  rng: Rng;
 }
 
 export interface CaseSpec<A> {
@@ -57,12 +62,12 @@ export interface ProblemSpec<A extends unknown[] = any[], O = any> {
   /** Problems (by export name) that must pass completely before this one is graded. */
   dependsOn?: string[];
   /** The reference implementation, run in the trusted grader process. */
-  reference: (...args: A) => O;
+  reference: (...args: A) => O | Promise<O>;
   // NoInfer: the types come from `reference` alone; everything else is checked against them.
   /** Validates what the student returned (type, shape, finiteness) and copies it. */
   output: z.ZodType<NoInfer<O>>;
   cases: Array<CaseSpec<A>>;
-  check: (ctx: CheckContext<NoInfer<A>, NoInfer<O>>) => Verdict;
+  check: (ctx: CheckContext<NoInfer<A>, NoInfer<O>>) => Verdict | Promise<Verdict>;
   mistakes?: Array<MistakeSpec<NoInfer<A>, NoInfer<O>>>;
 }
 
@@ -79,6 +84,12 @@ export interface AssignmentSpec {
   allowedPackages?: string[];
   /** Memory cap for the student's process. Default 512 MB. */
   memoryMb?: number;
+  /**
+   * The assignment passes or returns tf.Tensors or tf.LayersModels. The grader and the
+   * sandbox then start the tensor backend (tfjs-node, wasm or cpu) and transfer tensors and
+   * models as data.
+   */
+  tensors?: boolean;
   problems: ProblemSpec[];
 }
 
@@ -128,6 +139,7 @@ export const assignmentSchema = z
     module: z.string({ error: 'expected the module file name' }).regex(/^[\w.-]+\.ts$/, { error: 'expected a .ts file name such as layers.ts' }),
     allowedPackages: z.array(z.string()).optional(),
     memoryMb: positive.optional(),
+    tensors: z.boolean({ error: 'expected true or false' }).optional(),
     problems: z.array(problemSchema).min(1, { error: 'expected at least one problem' }),
   })
   .superRefine((a, ctx) => {

@@ -11,7 +11,7 @@ const TRIVIAL = 'export function identity(x: number): number { return x; }\n';
  * `npm run bench`: what the sandbox costs. Times are medians over many runs, measured in
  * this one process, so the ratios compare like with like on whatever machine runs it.
  */
-export async function runBench(options: { rounds: number; starts?: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runBench(options: { rounds: number; starts?: number; tensors?: boolean; quick?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-bench-'));
   writeFileSync(path.join(dir, 'bench.ts'), TRIVIAL);
   const session = await SandboxSession.open({
@@ -53,6 +53,10 @@ export async function runBench(options: { rounds: number; starts?: number }, out
   } finally {
     session.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (options.tensors ?? true) {
+    const { runTensorBench } = await import('./tensor.ts');
+    await runTensorBench({ quick: options.quick }, out);
   }
   return 0;
 }

@@ -37,6 +37,11 @@ function formatNumber(value: number): string {
 
 export { formatNumber };
 
+/** 1e-6 rather than 0.000001. */
+function formatTolerance(value: number): string {
+  return value === 0 ? '0' : value.toExponential().replace('e+', 'e');
+}
+
 /**
  * Compares two nested numeric arrays element-wise with rtol/atol. On a mismatch the
  * message says where, what was expected and what was got, how many entries are off, and
@@ -108,7 +113,7 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
   const lines = [
     `${first.path}: expected ${formatNumber(first.expected)}, got ${formatNumber(first.got)}` +
       (Number.isFinite(first.absError) ? ` (off by ${formatNumber(first.absError)})` : ''),
-    `${mismatches.length} of ${count} entries are outside the tolerance (rtol ${rtol}, atol ${atol}); ` +
+    `${mismatches.length} of ${count} entries are outside the tolerance (rtol ${formatTolerance(rtol)}, atol ${formatTolerance(atol)}); ` +
       `max abs error ${formatNumber(maxAbs)} at ${maxAbsPath || first.path}, max rel error ${formatNumber(maxRel)} at ${maxRelPath || first.path}`,
   ];
   return fail(lines.join('\n'), { ...details, firstMismatch: first.path });

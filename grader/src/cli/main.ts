@@ -10,6 +10,7 @@ import { formatScore } from '../report/format.ts';
 import { runSelfCheck } from '../selftest/check.ts';
 import { runBench } from '../bench/bench.ts';
 import { renderHandout } from '../assignment/handout.ts';
+import { doctor } from './doctor.ts';
 
 /** A usage error: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -142,10 +143,18 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .action(exitWith(state, async (ids: string[]) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds())) ? 0 : 1)));
 
   program
+    .command('doctor')
+    .description('print Node, npm and the tensor backend mlgrade will use, with the reason and what was not available')
+    .addHelpText('after', '\nMLGRADE_BACKEND=node|wasm|cpu forces a backend.')
+    .action(exitWith(state, () => doctor()));
+
+  program
     .command('bench')
-    .description('measure the sandbox: child start-up and per-call round trip (medians)')
+    .description('measure the sandbox (child start-up, per-call round trip) and tensor workloads on every backend available (medians and ratios)')
     .option('--rounds <n>', 'round trips to time', '200')
-    .action(exitWith(state, async (flags: { rounds: string }) => runBench({ rounds: Number(flags.rounds) })));
+    .option('--no-tensors', 'skip the tensor workloads')
+    .option('--quick', 'time each tensor workload once')
+    .action(exitWith(state, async (flags: { rounds: string; tensors: boolean; quick?: boolean }) => runBench({ rounds: Number(flags.rounds), tensors: flags.tensors, quick: flags.quick })));
 
   return program;
 }
@@ -158,7 +167,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof AssignmentError || error instanceof UsageError) {
+    // BackendError is matched by name: importing its module would load tfjs for every command.
+    if (error instanceof AssignmentError || error instanceof UsageError || (error instanceof Error && error.name === 'BackendError')) {
       process.stderr.write(`mlgrade: ${error.message}\n`);
       return 2;
     }

@@ -33,6 +33,7 @@ export function renderConsole(result: Result, options: { color?: boolean } = {})
         previous = kase.message;
       }
       if (kase.output && kase.status !== 'pass') lines.push(c.dim(indent(`printed:\n${kase.output}`, '        ')));
+      for (const note of kase.notes ?? []) lines.push(c.yellow(indent(`note: ${note}`, '        ')));
     }
   }
   lines.push('');

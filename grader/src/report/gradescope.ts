@@ -36,7 +36,7 @@ export function toGradescope(result: Result): GradescopeResults {
         score: kase.score,
         max_score: kase.maxScore,
         status: kase.status === 'pass' ? ('passed' as const) : ('failed' as const),
-        output: kase.output ? `${kase.message}\n\nYour code printed:\n${kase.output}` : kase.message,
+        output: [kase.message, ...(kase.notes ?? []).map((n) => `note: ${n}`), ...(kase.output ? [`\nYour code printed:\n${kase.output}`] : [])].join('\n'),
         visibility: kase.visibility,
       })),
     ),

@@ -23,6 +23,8 @@ export const caseResultSchema = z.object({
   mistake: z.string().optional(),
   /** What the student's code printed during this case (visible cases only, truncated). */
   output: z.string().optional(),
+  /** Advice that costs no points (e.g. tensors left allocated); visible cases only. */
+  notes: z.array(z.string()).optional(),
   durationMs: z.number().min(0),
 });
 

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
-import { AssignmentError, type LoadedAssignment } from '../assignment/load.ts';
+import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { createRng } from '../cases/rng.ts';
 import { validateValue } from '../checks/values.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { CallResult } from '../sandbox/process.ts';
 import { SandboxSession } from '../sandbox/session.ts';
+import type { BackendName } from '../tensor/backend.ts';
+import type { TensorCase } from './tensors.ts';
 import { truncateText } from '../sandbox/output.ts';
 import type { CaseResult, CaseStatus, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
@@ -67,24 +69,38 @@ interface CaseOutcome {
   mistake?: string;
   output: string;
   durationMs: number;
+  notes?: string[];
 }
+
+type TensorSupport = typeof import('./tensors.ts');
 
 class Grader {
   private readonly results = new Map<string, Map<string, CaseResult>>();
   /** Each case's score as a fraction of its maximum, before rounding, keyed by problem and case. */
   private readonly fractions = new Map<string, number>();
   private session!: SandboxSession;
+  private backend = 'none';
+  private tensors: TensorSupport | undefined;
 
   constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb'>> & Pick<GradeOptions, 'onCase' | 'memoryMb'>) {}
 
   async run(): Promise<Result> {
     const started = performance.now();
     const { spec } = this.options.assignment;
+    let tensorBackend: BackendName | undefined;
+    if (spec.tensors) {
+      this.tensors = await import('./tensors.ts');
+      const report = await this.tensors.startBackend();
+      tensorBackend = report.name;
+      this.backend = report.name;
+    }
     this.session = await SandboxSession.open({
+      tensorBackend,
       submissionDir: this.options.submissionDir,
       module: spec.module,
       allowedPackages: spec.allowedPackages ?? COURSE_PACKAGES,
-      packageDirs: [path.join(this.options.assignment.root, 'node_modules')],
+      // Allowed packages resolve from the grader's own node_modules (see sandbox/compile.ts).
+      packageDirs: [path.join(PROJECT_ROOT, 'node_modules')],
       memoryMb: this.options.memoryMb ?? spec.memoryMb ?? DEFAULT_MEMORY_MB,
       outputBytes: OUTPUT_BYTES_PER_CALL,
       loadTimeoutMs: LOAD_TIMEOUT_MS,
@@ -140,6 +156,7 @@ class Grader {
     };
     if (visible && outcome.mistake) result.mistake = outcome.mistake;
     if (visible && outcome.output) result.output = outcome.output;
+    if (visible && outcome.notes?.length) result.notes = outcome.notes;
     return { result, fraction: outcome.score };
   }
 
@@ -162,26 +179,53 @@ class Grader {
     if (kind === undefined) return { ...none, status: 'error', message: `${spec.module} does not export ${problem.export}` };
     if (kind !== 'function') return { ...none, status: 'error', message: `${problem.export} is exported as a ${kind}, not a function` };
 
+    const tensorCase = this.tensors?.beginTensorCase();
+    try {
+      return await this.runCalls(problem, c, tensorCase);
+    } finally {
+      tensorCase?.end();
+    }
+  }
+
+  private async runCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>, tensorCase: TensorCase | undefined): Promise<CaseOutcome> {
+    const none = { score: 0, output: '', durationMs: 0 };
+    const { session } = this;
     const calls = this.generateCalls(problem, c);
     const records: Array<CallRecord<unknown[], unknown>> = [];
     const printed: string[] = [];
+    const notes: string[] = [];
     let durationMs = 0;
     for (const args of calls) {
-      const expected = this.reference(problem, c, args);
-      const result = await session.call(problem.export, args, problem.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // Encoded before the reference runs: a reference that trains a model it was given must
+      // not hand the student an already trained one.
+      const sent = tensorCase ? await tensorCase.encode(args) : args;
+      const expected = await this.reference(problem, c, tensorCase ? tensorCase.forReference(args) : structuredClone(args));
+      const result = await session.call(problem.export, sent, problem.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       durationMs += result.durationMs;
-      const output = [result.stdout, result.stderr].filter((text) => text.length > 0).join('\n');
+      const output = [result.stdout, result.stderr].map((text) => text.trimEnd()).filter((text) => text.length > 0).join('\n');
       if (output) printed.push(output);
       const failure = failureOf(result, problem.export);
       if (failure) return { ...none, ...failure, output: printed.join('\n'), durationMs };
-      const validated = validateValue(problem.output, (result.outcome as { value: unknown }).value, 'result');
+      const { value: raw, leakedTensors } = result.outcome as { value: unknown; leakedTensors?: number };
+      if (leakedTensors) {
+        notes.push(`${problem.export} left ${leakedTensors} tensor${leakedTensors === 1 ? '' : 's'} allocated; wrap temporary work in tf.tidy() or dispose() what you no longer need (this costs no points)`);
+      }
+      let value: unknown = raw;
+      if (tensorCase) {
+        try {
+          value = await tensorCase.decode(raw);
+        } catch (error) {
+          return { ...none, status: 'fail', message: `${problem.export} returned a value the grader could not rebuild: ${(error as Error).message}`, output: printed.join('\n'), durationMs };
+        }
+      }
+      const validated = validateValue(problem.output, value, 'result');
       if (!validated.ok) {
         return { ...none, status: 'fail', message: `${problem.export} returned an invalid value: ${validated.message}`, output: printed.join('\n'), durationMs };
       }
       records.push({ args, output: validated.value, expected });
     }
-    const context = { ...records[0], calls: records, caseName: c.name };
-    const verdict = this.check(problem, context);
+    const context = { ...records[0], calls: records, caseName: c.name, rng: createRng(`${this.seedFor(problem, c)}:check`) };
+    const verdict = await this.check(problem, context);
     const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
     let message = verdict.message;
     let mistake: string | undefined;
@@ -198,20 +242,23 @@ class Grader {
         message += `\nHint: ${matched.hint}`;
       }
     }
-    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs };
+    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes };
   }
 
-  private generateCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>): unknown[][] {
-    const { spec } = this.options.assignment;
-    const seed = caseSeed(c.visibility ?? 'visible', {
-      assignment: spec.id,
+  private seedFor(problem: ProblemSpec, c: CaseSpec<unknown[]>): string {
+    return caseSeed(c.visibility ?? 'visible', {
+      assignment: this.options.assignment.spec.id,
       problem: problem.export,
       caseName: c.name,
       student: this.options.student,
       seed: this.options.seed,
       secret: this.options.secret,
     });
-    const rng = createRng(seed);
+  }
+
+  private generateCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>): unknown[][] {
+    const { spec } = this.options.assignment;
+    const rng = createRng(this.seedFor(problem, c));
     try {
       const calls = c.calls ? c.calls(rng) : [c.args!(rng)];
       if (!Array.isArray(calls) || calls.length === 0 || !calls.every(Array.isArray)) throw new Error('the generator must return an argument list (or a list of them)');
@@ -221,18 +268,18 @@ class Grader {
     }
   }
 
-  private reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, args: unknown[]): unknown {
+  /** Runs the reference on a copy of the arguments, so it cannot change what the student gets. */
+  private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, copy: unknown[]): Promise<unknown> {
     try {
-      // A copy, so a reference that mutates its arguments cannot change what the student gets.
-      return problem.reference(...structuredClone(args));
+      return await problem.reference(...copy);
     } catch (error) {
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
     }
   }
 
-  private check(problem: ProblemSpec, context: Parameters<ProblemSpec['check']>[0]): Verdict {
+  private async check(problem: ProblemSpec, context: Parameters<ProblemSpec['check']>[0]): Promise<Verdict> {
     try {
-      return problem.check(context);
+      return await problem.check(context);
     } catch (error) {
       // A check that cannot handle an answer must not give points for it.
       return { score: 0, message: `this answer could not be checked (${(error as Error).message}); please report this to the course staff` };
@@ -255,7 +302,7 @@ class Grader {
       assignment: { id: spec.id, title: spec.title },
       student: this.options.student,
       seed: this.options.seed,
-      backend: 'none',
+      backend: this.backend,
       score: roundScore(problems.reduce((sum, p) => sum + p.score, 0)),
       maxScore: roundScore(problems.reduce((sum, p) => sum + p.maxScore, 0)),
       warnings: [...this.session.warnings],

@@ -9,6 +9,8 @@
  */
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 
+type TensorRuntime = typeof import('../tensor/child-runtime.ts');
+
 // Keep our own references before student code can replace them.
 const send = process.send?.bind(process);
 const onMessage = (listener: (message: unknown) => void): void => {
@@ -61,12 +63,39 @@ process.on('unhandledRejection', (reason) => {
 });
 
 let submission: Record<string, unknown> | undefined;
+let tensors: TensorRuntime | undefined;
+
+async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<Record<string, unknown>> {
+  if (message.tensors) {
+    // Before the submission loads, so its `import * as tf` finds the backend already set up.
+    tensors = (await import(message.tensors.runtimeUrl)) as TensorRuntime;
+    await tensors.start(message.tensors.backend);
+  }
+  return (await import(message.url)) as Record<string, unknown>;
+}
+
+async function call(name: string, rawArgs: unknown[]): Promise<{ value: unknown; leakedTensors?: number }> {
+  const fn = submission?.[name];
+  if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
+  if (!tensors) return { value: await (fn as (...a: unknown[]) => unknown)(...rawArgs) };
+  const before = tensors.numTensors();
+  const { args, created } = await tensors.decodeArguments(rawArgs);
+  let value: unknown;
+  try {
+    value = await (fn as (...a: unknown[]) => unknown)(...(args as unknown[]));
+  } catch (error) {
+    tensors.disposeCreated(created);
+    throw error;
+  }
+  const encoded = await tensors.finishCall(value, created);
+  return { value: encoded, leakedTensors: tensors.leakedSince(before) };
+}
 
 onMessage((raw: unknown) => {
   const message = raw as ParentMessage;
   if (message.type === 'load') {
-    import(message.url).then(
-      (module: Record<string, unknown>) => {
+    load(message).then(
+      (module) => {
         submission = module;
         const exports: Record<string, string> = {};
         for (const name of Object.keys(module)) exports[name] = typeof module[name];
@@ -86,13 +115,9 @@ onMessage((raw: unknown) => {
       reply(result);
     };
     Promise.resolve()
-      .then(() => {
-        const fn = submission?.[name];
-        if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      })
+      .then(() => call(name, args))
       .then(
-        (value) => finish({ type: 'result', id, value }),
+        ({ value, leakedTensors }) => finish({ type: 'result', id, value, leakedTensors }),
         (error: unknown) => finish({ type: 'error', id, message: safeMessage(error) }),
       );
   }

@@ -55,7 +55,7 @@ function confinePlugin(options: CompileOptions): esbuild.Plugin {
             return { errors: [{ text: `${importer} imports "${specifier}", which submissions cannot use in this assignment (allowed packages: ${list})` }] };
           }
           try {
-            return { path: fileURLToPath(import.meta.resolve(specifier)), external: true };
+            return { path: installedPath(specifier), external: true };
           } catch {
             return { errors: [{ text: `${importer} imports "${specifier}", which is allowed but not installed; run npm install` }] };
           }
@@ -100,20 +100,49 @@ export async function compileSubmission(options: CompileOptions): Promise<Compil
   }
 }
 
-let runnerCode: Promise<string> | undefined;
+/** Where a package is installed, as the absolute path the child will import it from. */
+function installedPath(specifier: string): string {
+  return fileURLToPath(import.meta.resolve(specifier));
+}
 
-/** The child's runner script, bundled once per grader process. */
-export function runnerSource(): Promise<string> {
-  runnerCode ??= esbuild
+/**
+ * tfjs must be one instance in the child, shared by the runner and the student's code (one
+ * engine, one backend, one kernel registry), so both import it from the same installed file.
+ */
+const sharedTfjs: esbuild.Plugin = {
+  name: 'mlgrade-shared-tfjs',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\// }, (args) => ({ path: installedPath(args.path), external: true }));
+  },
+};
+
+export interface ChildSources {
+  /** The runner every child starts with. */
+  runner: string;
+  /** Loaded by the runner only for assignments with tensors. */
+  tensorRuntime: string;
+}
+
+let childCode: Promise<ChildSources> | undefined;
+
+/** The child's scripts, bundled once per grader process. */
+export function childSources(): Promise<ChildSources> {
+  const entry = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+  childCode ??= esbuild
     .build({
-      entryPoints: [fileURLToPath(new URL('./child.ts', import.meta.url))],
+      entryPoints: { runner: entry('./child.ts'), 'tensor-runtime': entry('../tensor/child-runtime.ts') },
+      outdir: '/',
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
       write: false,
       logLevel: 'silent',
+      plugins: [sharedTfjs],
     })
-    .then((result) => result.outputFiles[0].text);
-  return runnerCode;
+    .then((result) => {
+      const text = (name: string): string => result.outputFiles.find((f) => path.basename(f.path) === `${name}.js`)!.text;
+      return { runner: text('runner'), tensorRuntime: text('tensor-runtime') };
+    });
+  return childCode;
 }

@@ -17,10 +17,12 @@ export interface SandboxPaths {
   workDir: string;
   /** Folders the child may read (its bundle, its copy, the allowed packages). */
   readable: string[];
+  /** Native addons, needed by tfjs-node only. */
+  allowAddons?: boolean;
 }
 
 export type CallOutcome =
-  | { kind: 'ok'; value: unknown }
+  | { kind: 'ok'; value: unknown; leakedTensors?: number }
   | { kind: 'error'; message: string }
   | { kind: 'timeout'; message: string }
   | { kind: 'memory'; message: string }
@@ -86,6 +88,7 @@ export class SandboxProcess {
       // Node 20.20 takes one path per flag; a comma-separated list is no longer accepted.
       ...paths.readable.map((dir) => `--allow-fs-read=${dir}`),
       `--allow-fs-write=${paths.workDir}`,
+      ...(paths.allowAddons ? ['--allow-addons'] : []),
       `--max-old-space-size=${limits.memoryMb}`,
       '--disable-warning=ExperimentalWarning',
       paths.runner,
@@ -118,8 +121,8 @@ export class SandboxProcess {
   }
 
   /** Imports the compiled submission; on success the value lists its exports and their types. */
-  load(url: string, timeoutMs: number): Promise<CallResult> {
-    return this.timed(undefined, () => this.request({ type: 'load', url }, ['loaded', 'load-error'], timeoutMs));
+  load(message: Extract<ParentMessage, { type: 'load' }>, timeoutMs: number): Promise<CallResult> {
+    return this.timed(undefined, () => this.request(message, ['loaded', 'load-error'], timeoutMs));
   }
 
   call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
@@ -189,7 +192,7 @@ export class SandboxProcess {
         this.settle({ kind: 'ok', value: message.exports });
         break;
       case 'result':
-        this.settle({ kind: 'ok', value: message.value });
+        this.settle({ kind: 'ok', value: message.value, leakedTensors: typeof message.leakedTensors === 'number' ? message.leakedTensors : undefined });
         break;
       case 'load-error':
       case 'error':

@@ -1,12 +1,12 @@
 /** Messages between the grader and the sandboxed child (structured-clone IPC, never stdout). */
 
 export type ParentMessage =
-  | { type: 'load'; url: string }
+  | { type: 'load'; url: string; tensors?: { backend: 'node' | 'wasm' | 'cpu'; runtimeUrl: string } }
   | { type: 'call'; id: string; name: string; args: unknown[]; marker: string };
 
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'loaded'; exports: Record<string, string> }
   | { type: 'load-error'; message: string }
-  | { type: 'result'; id: string; value: unknown }
+  | { type: 'result'; id: string; value: unknown; leakedTensors?: number }
   | { type: 'error'; id: string; message: string };

@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compileSubmission, runnerSource } from './compile.ts';
+import type { BackendName } from '../tensor/backend.ts';
+import { childSources, compileSubmission } from './compile.ts';
 import { type CallResult, SandboxProcess } from './process.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
@@ -15,6 +16,8 @@ export interface SessionOptions {
   memoryMb: number;
   outputBytes: number;
   loadTimeoutMs: number;
+  /** Set for assignments with tensors: the child starts this backend before loading the submission. */
+  tensorBackend?: BackendName;
 }
 
 /** Why a submission could not be loaded at all; every problem is then failed with this. */
@@ -35,6 +38,7 @@ export class SandboxSession {
   startups: number[] = [];
   private child: SandboxProcess | undefined;
   private runnerPath = '';
+  private tensorRuntimeUrl = '';
   private bundleUrl = '';
 
   private constructor(
@@ -54,8 +58,12 @@ export class SandboxSession {
     }
     const workspace = createWorkspace(options.submissionDir);
     const session = new SandboxSession(options, workspace);
+    const sources = await childSources();
     session.runnerPath = path.join(workspace.bundleDir, 'runner.mjs');
-    writeFileSync(session.runnerPath, await runnerSource());
+    writeFileSync(session.runnerPath, sources.runner);
+    const tensorRuntimePath = path.join(workspace.bundleDir, 'tensor-runtime.mjs');
+    writeFileSync(tensorRuntimePath, sources.tensorRuntime);
+    session.tensorRuntimeUrl = pathToFileURL(tensorRuntimePath).href;
     const bundlePath = path.join(workspace.bundleDir, 'submission.mjs');
     const compiled = await compileSubmission({
       sourceDir: workspace.workDir,
@@ -80,11 +88,15 @@ export class SandboxSession {
 
   private async start(): Promise<CallResult> {
     const started = performance.now();
+    // A native addon runs outside Node's permission model, so when tfjs-node needs addons
+    // the child may not read its own copy: a .node file there must not be loadable.
+    const addons = this.options.tensorBackend === 'node';
     const child = new SandboxProcess(
       {
         runner: this.runnerPath,
         workDir: this.workspace.workDir,
-        readable: [this.workspace.root, ...this.options.packageDirs],
+        readable: [addons ? this.workspace.bundleDir : this.workspace.root, ...this.options.packageDirs],
+        allowAddons: addons,
       },
       { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
     );
@@ -95,7 +107,8 @@ export class SandboxSession {
       const outcome = { kind: 'crash' as const, message: `the sandbox did not start (${ready.kind}${detail ? `: ${detail}` : ''})` };
       return { outcome, durationMs: performance.now() - started, stdout: '', stderr: '' };
     }
-    const loaded = await child.load(this.bundleUrl, this.options.loadTimeoutMs);
+    const tensors = this.options.tensorBackend ? { backend: this.options.tensorBackend, runtimeUrl: this.tensorRuntimeUrl } : undefined;
+    const loaded = await child.load({ type: 'load', url: this.bundleUrl, tensors }, this.options.loadTimeoutMs);
     this.startups.push(performance.now() - started);
     if (loaded.outcome.kind !== 'ok') child.kill();
     return loaded;

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernelPatches } from './wasm-kernels.ts';
+
+/**
+ * Chooses the tfjs backend: tfjs-node where it installed (native TensorFlow), else the wasm
+ * backend with this project's kernel patches, else the pure-JS cpu backend as a last resort.
+ * MLGRADE_BACKEND=node|wasm|cpu forces one; a forced backend that fails is an error, never a
+ * silent fallback. The grader and the sandboxed child both start through here, so student
+ * code runs on the same backend, with the same patches, as the grader.
+ */
+
+export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** tfjs's own name for each backend. */
+const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+export interface BackendReport {
+  name: BackendName;
+  /** Why this backend, in a sentence. */
+  reason: string;
+  /** The backends tried before it, and why each was not used. */
+  unavailable: Array<{ name: BackendName; why: string }>;
+  /** Kernels this project registered or replaced (wasm only). */
+  patchedKernels: string[];
+}
+
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+/** MLGRADE_BACKEND, validated; undefined when unset. */
+export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = env.MLGRADE_BACKEND?.trim();
+  if (!value) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new BackendError(`MLGRADE_BACKEND must be one of ${BACKENDS.join(', ')}, not "${value}"`);
+  }
+  return value as BackendName;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+// Held in a variable so TypeScript does not need the optional package's types to compile.
+const TFJS_NODE = '@tensorflow/tfjs-node';
+
+/** Tries one backend; returns why it cannot be used, or undefined when it is now active. */
+async function activate(name: BackendName): Promise<{ why?: string; patches: string[] }> {
+  let patches: string[] = [];
+  try {
+    if (name === 'node') await import(TFJS_NODE);
+    if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+      patches = registerWasmKernelPatches();
+    }
+  } catch (error) {
+    const what = name === 'node' ? `${TFJS_NODE} is not installed or its native library did not load` : '@tensorflow/tfjs-backend-wasm did not load';
+    return { why: `${what} (${firstLine(error)})`, patches };
+  }
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(TFJS_NAME[name]);
+  } catch (error) {
+    return { why: `tf.setBackend('${TFJS_NAME[name]}') threw: ${firstLine(error)}`, patches };
+  }
+  if (!ok || tf.getBackend() !== TFJS_NAME[name]) return { why: `tf.setBackend('${TFJS_NAME[name]}') returned false: the backend failed to initialize`, patches };
+  return { patches };
+}
+
+let chosen: Promise<BackendReport> | undefined;
+let chosenFor: BackendName | 'auto' | undefined;
+
+/** Activates a backend once per process (again only if a different one is forced). */
+export function initTensorBackend(forced: BackendName | undefined = requestedBackend()): Promise<BackendReport> {
+  const key = forced ?? 'auto';
+  if (chosen && chosenFor === key) return chosen;
+  chosenFor = key;
+  chosen = (async () => {
+    const unavailable: BackendReport['unavailable'] = [];
+    for (const name of forced ? [forced] : BACKENDS) {
+      const { why, patches } = await activate(name);
+      if (!why) {
+        const reason = forced
+          ? `forced by MLGRADE_BACKEND=${forced}`
+          : unavailable.length === 0
+            ? `${name === 'node' ? TFJS_NODE : name} is installed and working`
+            : `chosen because ${unavailable.map((u) => u.name).join(' and ')} ${unavailable.length > 1 ? 'are' : 'is'} not available`;
+        return { name, reason, unavailable, patchedKernels: patches };
+      }
+      unavailable.push({ name, why });
+    }
+    chosen = undefined;
+    throw new BackendError(`no tensor backend could be started: ${unavailable.map((u) => `${u.name}: ${u.why}`).join('; ')}`);
+  })();
+  return chosen;
+}

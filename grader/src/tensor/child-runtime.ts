@@ -1,0 +1,51 @@
+/**
+ * The tensor half of the sandboxed child, bundled separately and loaded only for assignments
+ * that use tensors (tfjs takes ~0.3 s to import). It starts the same backend as the grader,
+ * turns encoded arguments into tensors and models, and encodes what the student returns.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initTensorBackend, type BackendName } from './backend.ts';
+import { createdNothing, decodeValue, disposeCreated, encodeValue, type Created } from './serialize.ts';
+
+export async function start(backend: BackendName): Promise<string> {
+  const report = await initTensorBackend(backend);
+  return report.name;
+}
+
+export function numTensors(): number {
+  return tf.memory().numTensors;
+}
+
+export async function decodeArguments(args: unknown): Promise<{ args: unknown; created: Created }> {
+  const created = createdNothing();
+  return { args: await decodeValue(args, created), created };
+}
+
+/** Encodes the result, then frees the call's inputs and whatever it returned. */
+export async function finishCall(value: unknown, created: Created): Promise<unknown> {
+  const returned = createdNothing();
+  collect(value, returned);
+  try {
+    return await encodeValue(value);
+  } finally {
+    disposeCreated(created);
+    disposeCreated(returned);
+  }
+}
+
+export { disposeCreated };
+
+/** Tensors still allocated beyond `before`: what a call left behind (after finishCall). */
+export function leakedSince(before: number): number {
+  return Math.max(0, tf.memory().numTensors - before);
+}
+
+function collect(value: unknown, into: Created, seen = new Set<object>()): void {
+  if (value instanceof tf.Tensor) into.tensors.push(value as tf.Tensor);
+  else if (value instanceof tf.LayersModel) into.models.push(value);
+  else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    if (seen.has(value)) return;
+    seen.add(value);
+    for (const v of Array.isArray(value) ? value : Object.values(value)) collect(v, into, seen);
+  }
+}
