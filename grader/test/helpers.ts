@@ -49,4 +49,17 @@ export function cnnSubmission(overrides: Record<string, string>): string {
   });
 }
 
+/** The backend `auto` picks on this machine: tfjs-node where it installed, else wasm. */
+export const AUTO_BACKEND: 'node' | 'wasm' = (() => {
+  try {
+    import.meta.resolve('@tensorflow/tfjs-node');
+    return 'node';
+  } catch {
+    return 'wasm';
+  }
+})();
+
+/** The backend grading uses in this test run (MLGRADE_BACKEND, else auto). */
+export const GRADING_BACKEND: string = process.env.MLGRADE_BACKEND || AUTO_BACKEND;
+
 export { PROJECT_ROOT };

@@ -4,7 +4,7 @@ import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { checkAssignment } from '../src/selftest/check.ts';
 import type { Result } from '../src/result/schema.ts';
-import { PROJECT_ROOT, tempDir } from './helpers.ts';
+import { GRADING_BACKEND, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const ROOT = path.join(PROJECT_ROOT, 'grader/test/fixtures/tensor-project');
 const assignment = await loadAssignment('toy-tensors', ROOT);
@@ -22,7 +22,7 @@ export async function fitLine(x: tf.Tensor2D, y: tf.Tensor2D, model: tf.LayersMo
 describe('a tensor assignment end to end', () => {
   it('passes tensors and a model in, gets a tensor and a trained model back, and evaluates the model on held-out data', async () => {
     const result = await grade(path.join(ROOT, 'solutions/toy-tensors'));
-    expect(result.backend).toBe(process.env.MLGRADE_BACKEND ?? 'wasm');
+    expect(result.backend).toBe(GRADING_BACKEND);
     expect(result.score).toBe(3);
     expect(problem(result, 'fitLine').cases[0]).toMatchObject({ status: 'pass' });
   });

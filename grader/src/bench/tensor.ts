@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BackendName, initTensorBackend } from '../tensor/backend.ts';
 import { createRng } from '../cases/rng.ts';
+import { disposeModel } from '../tensor/serialize.ts';
 import { formatMs, median } from './stats.ts';
 
 /**
@@ -68,8 +69,7 @@ const WORKLOADS: Workload[] = [
         },
         dispose: () => {
           tf.dispose([x, y]);
-          model.optimizer.dispose();
-          model.dispose();
+          disposeModel(model);
         },
       };
     },
@@ -89,8 +89,7 @@ const WORKLOADS: Workload[] = [
         },
         dispose: () => {
           tf.dispose([x, y]);
-          model.optimizer.dispose();
-          model.dispose();
+          disposeModel(model);
         },
       };
     },
@@ -109,8 +108,7 @@ const WORKLOADS: Workload[] = [
         },
         dispose: () => {
           x.dispose();
-          model.optimizer.dispose();
-          model.dispose();
+          disposeModel(model);
         },
       };
     },

@@ -96,6 +96,7 @@ class Grader {
     }
     this.session = await SandboxSession.open({
       tensorBackend,
+      tfjsNodeUrl: tensorBackend === 'node' ? this.tensors?.tfjsNodeUrl() : undefined,
       submissionDir: this.options.submissionDir,
       module: spec.module,
       allowedPackages: spec.allowedPackages ?? COURSE_PACKAGES,

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BackendReport, initTensorBackend } from '../tensor/backend.ts';
+import { type BackendReport, initTensorBackend, tfjsNodeUrl } from '../tensor/backend.ts';
+
+export { tfjsNodeUrl };
 import { cloneForReference, type Created, createdNothing, decodeValue, disposeCreated, encodeValue } from '../tensor/serialize.ts';
 
 /**

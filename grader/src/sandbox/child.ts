@@ -69,7 +69,7 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   if (message.tensors) {
     // Before the submission loads, so its `import * as tf` finds the backend already set up.
     tensors = (await import(message.tensors.runtimeUrl)) as TensorRuntime;
-    await tensors.start(message.tensors.backend);
+    await tensors.start(message.tensors.backend, message.tensors.tfjsNodeUrl);
   }
   return (await import(message.url)) as Record<string, unknown>;
 }

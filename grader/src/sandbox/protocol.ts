@@ -1,7 +1,7 @@
 /** Messages between the grader and the sandboxed child (structured-clone IPC, never stdout). */
 
 export type ParentMessage =
-  | { type: 'load'; url: string; tensors?: { backend: 'node' | 'wasm' | 'cpu'; runtimeUrl: string } }
+  | { type: 'load'; url: string; tensors?: { backend: 'node' | 'wasm' | 'cpu'; runtimeUrl: string; tfjsNodeUrl?: string } }
   | { type: 'call'; id: string; name: string; args: unknown[]; marker: string };
 
 export type ChildMessage =

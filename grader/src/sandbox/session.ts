@@ -18,6 +18,8 @@ export interface SessionOptions {
   loadTimeoutMs: number;
   /** Set for assignments with tensors: the child starts this backend before loading the submission. */
   tensorBackend?: BackendName;
+  /** Where the child imports tfjs-node from, when that is the backend. */
+  tfjsNodeUrl?: string;
 }
 
 /** Why a submission could not be loaded at all; every problem is then failed with this. */
@@ -107,7 +109,9 @@ export class SandboxSession {
       const outcome = { kind: 'crash' as const, message: `the sandbox did not start (${ready.kind}${detail ? `: ${detail}` : ''})` };
       return { outcome, durationMs: performance.now() - started, stdout: '', stderr: '' };
     }
-    const tensors = this.options.tensorBackend ? { backend: this.options.tensorBackend, runtimeUrl: this.tensorRuntimeUrl } : undefined;
+    const tensors = this.options.tensorBackend
+      ? { backend: this.options.tensorBackend, runtimeUrl: this.tensorRuntimeUrl, tfjsNodeUrl: this.options.tfjsNodeUrl }
+      : undefined;
     const loaded = await child.load({ type: 'load', url: this.bundleUrl, tensors }, this.options.loadTimeoutMs);
     this.startups.push(performance.now() - started);
     if (loaded.outcome.kind !== 'ok') child.kill();

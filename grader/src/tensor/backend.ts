@@ -45,12 +45,30 @@ function firstLine(error: unknown): string {
 
 // Held in a variable so TypeScript does not need the optional package's types to compile.
 const TFJS_NODE = '@tensorflow/tfjs-node';
+let tfjsNodeModule = TFJS_NODE;
+
+/**
+ * Where to import tfjs-node from. The sandboxed child runs from a temporary folder, where a
+ * bare package name would not resolve, so the grader passes it the installed file's URL.
+ */
+export function importTfjsNodeFrom(url: string): void {
+  tfjsNodeModule = url;
+}
+
+/** The installed tfjs-node's URL, or undefined where it is not installed. */
+export function tfjsNodeUrl(): string | undefined {
+  try {
+    return import.meta.resolve(TFJS_NODE);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Tries one backend; returns why it cannot be used, or undefined when it is now active. */
 async function activate(name: BackendName): Promise<{ why?: string; patches: string[] }> {
   let patches: string[] = [];
   try {
-    if (name === 'node') await import(TFJS_NODE);
+    if (name === 'node') await import(tfjsNodeModule);
     if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
       patches = registerWasmKernelPatches();
@@ -72,9 +90,13 @@ async function activate(name: BackendName): Promise<{ why?: string; patches: str
 let chosen: Promise<BackendReport> | undefined;
 let chosenFor: BackendName | 'auto' | undefined;
 
-/** Activates a backend once per process (again only if a different one is forced). */
-export function initTensorBackend(forced: BackendName | undefined = requestedBackend()): Promise<BackendReport> {
-  const key = forced ?? 'auto';
+/**
+ * Activates a backend once per process (again only when asked for a different one). `auto`
+ * tries node, wasm, cpu in turn; the default is MLGRADE_BACKEND, else `auto`.
+ */
+export function initTensorBackend(choice: BackendName | 'auto' = requestedBackend() ?? 'auto'): Promise<BackendReport> {
+  const key = choice;
+  const forced = choice === 'auto' ? undefined : choice;
   if (chosen && chosenFor === key) return chosen;
   chosenFor = key;
   chosen = (async () => {

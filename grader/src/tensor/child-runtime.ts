@@ -4,10 +4,11 @@
  * turns encoded arguments into tensors and models, and encodes what the student returns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initTensorBackend, type BackendName } from './backend.ts';
+import { importTfjsNodeFrom, initTensorBackend, type BackendName } from './backend.ts';
 import { createdNothing, decodeValue, disposeCreated, encodeValue, type Created } from './serialize.ts';
 
-export async function start(backend: BackendName): Promise<string> {
+export async function start(backend: BackendName, tfjsNodeUrl?: string): Promise<string> {
+  if (tfjsNodeUrl) importTfjsNodeFrom(tfjsNodeUrl);
   const report = await initTensorBackend(backend);
   return report.name;
 }
