@@ -88,7 +88,7 @@ describe('value validation', () => {
     const schema = record({ out: matrix, mean: vector });
     expect(validateValue(schema, { out: [[1]], mean: [1], extra: 'x' })).toEqual({ ok: true, value: { out: [[1]], mean: [1] } });
     expect(validateValue(schema, { out: [[1]], mean: [NaN] })).toMatchObject({ ok: false, message: 'result.mean[0]: expected a finite number, got NaN' });
-    expect(validateValue(schema, { out: [[1]] })).toMatchObject({ ok: false, message: 'result.mean: missing (undefined)' });
+    expect(validateValue(schema, { out: [[1]] })).toMatchObject({ ok: false, message: 'result.mean: expected an array, got undefined' });
     expect(validateValue(schema, null)).toMatchObject({ ok: false, message: 'result: expected an object, got null' });
   });
 

@@ -59,10 +59,7 @@ export function validateValue<T>(schema: z.ZodType<T>, value: unknown, root = 'r
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   const path = formatPath(root, issue.path);
-  let message = issue.message;
-  if (issue.code === 'invalid_type' && issue.input === undefined && issue.path.length > 0) {
-    message = 'missing (undefined)';
-  }
+  const message = issue.message;
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more invalid entries)` : '';
   return { ok: false, message: `${path}: ${message}${more}`, path };
 }

@@ -40,6 +40,7 @@ interface GradeFlags {
   seed: string;
   format: string;
   out?: string;
+  timeLimit?: string;
 }
 
 async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
@@ -48,12 +49,14 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
   if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
   const formats = parseFormats(flags.format);
+  const timeLimitMs = flags.timeLimit === undefined ? undefined : Number(flags.timeLimit) * 1000;
+  if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${flags.timeLimit}"`);
   warnAboutSecret();
   for (const id of selected) {
     const assignment = await loadAssignment(id);
     const submissionDir = path.resolve(flags.submission ?? assignment.starterDir);
     const progress = process.stderr.isTTY ? (problem: string, c: { name: string }) => process.stderr.write(`\r\x1b[2K  grading ${problem}: ${c.name}`) : undefined;
-    const result = await gradeSubmission({ assignment, submissionDir, student: flags.student, seed: flags.seed, onCase: progress });
+    const result = await gradeSubmission({ assignment, submissionDir, student: flags.student, seed: flags.seed, timeLimitMs, onCase: progress });
     if (progress) process.stderr.write('\r\x1b[2K');
     for (const format of formats) {
       const text = render(format, result, { color: format === 'console' && !flags.out && useColor() });
@@ -114,6 +117,7 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--seed <seed>', 'base seed for every case', '0')
     .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
     .option('--out <dir>', 'write reports into this folder instead of stdout')
+    .option('--time-limit <seconds>', 'budget for grading each submission; cases not reached are skipped and points earned are kept')
     .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
     .action(exitWith(state, gradeCommand));
 

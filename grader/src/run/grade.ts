@@ -23,6 +23,12 @@ export interface GradeOptions {
   /** Seeds every non-visible case. Default: MLGRADE_SECRET, else a development value. */
   secret?: string;
   memoryMb?: number;
+  /**
+   * A budget for the whole run. When it is used up the remaining cases are skipped with a
+   * message and the Result keeps every point already earned; a call running at that moment
+   * is stopped when the budget ends.
+   */
+  timeLimitMs?: number;
   /** Called after each case, for progress display. */
   onCase?: (problem: string, result: CaseResult) => void;
 }
@@ -52,7 +58,7 @@ function failureOf(result: CallResult, exportName: string): { status: CaseStatus
     case 'ok':
       return undefined;
     case 'error':
-      return { status: 'error', message: plainError(outcome.message, exportName) };
+      return { status: 'error', message: outcome.refused ? `${exportName} ${outcome.message}` : plainError(outcome.message, exportName) };
     case 'timeout':
       return { status: 'timeout', message: `${exportName} ${outcome.message}` };
     case 'memory':
@@ -80,12 +86,14 @@ class Grader {
   private readonly fractions = new Map<string, number>();
   private session!: SandboxSession;
   private backend = 'none';
+  private started = 0;
   private tensors: TensorSupport | undefined;
 
-  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb'>> & Pick<GradeOptions, 'onCase' | 'memoryMb'>) {}
+  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs'>> & Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs'>) {}
 
   async run(): Promise<Result> {
-    const started = performance.now();
+    this.started = performance.now();
+    const { started } = this;
     const { spec } = this.options.assignment;
     let tensorBackend: BackendName | undefined;
     if (spec.tensors) {
@@ -110,7 +118,6 @@ class Grader {
       // Visible cases first; then a fresh process for the rest, so nothing a student's code
       // learns from a hidden input can surface in the feedback of a visible case.
       await this.phase((c) => (c.visibility ?? 'visible') === 'visible');
-      this.session.recycle();
       await this.phase((c) => (c.visibility ?? 'visible') !== 'visible');
     } finally {
       this.session.close();
@@ -120,13 +127,38 @@ class Grader {
 
   private async phase(include: (c: CaseSpec<unknown[]>) => boolean): Promise<void> {
     for (const problem of this.options.assignment.spec.problems) {
-      for (const c of problem.cases) {
-        if (!include(c as CaseSpec<unknown[]>)) continue;
-        const { result, fraction } = await this.gradeCase(problem, c as CaseSpec<unknown[]>);
+      const cases = (problem.cases as Array<CaseSpec<unknown[]>>).filter(include);
+      if (cases.length === 0) continue;
+      // Each problem starts in a fresh process: whatever one function does to its process
+      // (globals it replaces, timers it leaves running) cannot touch another problem's grade.
+      this.session.recycle();
+      for (const c of cases) {
+        const { result, fraction } = this.overBudget() ? { result: this.budgetSkip(problem, c), fraction: 0 } : await this.gradeCase(problem, c);
         this.fractions.set(`${problem.export}\u0000${c.name}`, fraction);
         this.record(problem.export, result);
       }
     }
+  }
+
+  private overBudget(): boolean {
+    return this.options.timeLimitMs !== undefined && performance.now() - this.started >= this.options.timeLimitMs;
+  }
+
+  /** Time left in the run's budget, for capping a call's timeout (Infinity without a budget). */
+  private budgetLeft(): number {
+    return this.options.timeLimitMs === undefined ? Infinity : Math.max(1, this.options.timeLimitMs - (performance.now() - this.started));
+  }
+
+  private budgetSkip(problem: ProblemSpec, c: CaseSpec<unknown[]>): CaseResult {
+    return {
+      name: c.name,
+      visibility: c.visibility ?? 'visible',
+      status: 'skipped',
+      score: 0,
+      maxScore: roundScore(this.caseMaxScore(problem, c)),
+      message: `not run: grading stopped when its time limit (${(this.options.timeLimitMs ?? 0) / 1000} s) was used up; points already earned are kept`,
+      durationMs: 0,
+    };
   }
 
   private record(problem: string, result: CaseResult): void {
@@ -178,7 +210,7 @@ class Grader {
     if (blocker) return { ...none, status: 'skipped', message: `skipped: this problem depends on ${blocker}, which has not passed` };
     const kind = session.exports[problem.export];
     if (kind === undefined) return { ...none, status: 'error', message: `${spec.module} does not export ${problem.export}` };
-    if (kind !== 'function') return { ...none, status: 'error', message: `${problem.export} is exported as a ${kind}, not a function` };
+    if (kind !== 'function') return { ...none, status: 'error', message: `${problem.export} is exported as ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}, not a function` };
 
     const tensorCase = this.tensors?.beginTensorCase();
     try {
@@ -201,7 +233,7 @@ class Grader {
       // not hand the student an already trained one.
       const sent = tensorCase ? await tensorCase.encode(args) : args;
       const expected = await this.reference(problem, c, tensorCase ? tensorCase.forReference(args) : structuredClone(args));
-      const result = await session.call(problem.export, sent, problem.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const result = await session.call(problem.export, sent, Math.min(problem.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.budgetLeft()));
       durationMs += result.durationMs;
       const output = [result.stdout, result.stderr].map((text) => text.trimEnd()).filter((text) => text.length > 0).join('\n');
       if (output) printed.push(output);
@@ -331,6 +363,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<Result> {
     seed: options.seed ?? '0',
     secret: options.secret ?? process.env.MLGRADE_SECRET ?? DEVELOPMENT_SECRET,
     memoryMb: options.memoryMb,
+    timeLimitMs: options.timeLimitMs,
     onCase: options.onCase,
   });
   return grader.run();

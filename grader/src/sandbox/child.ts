@@ -7,6 +7,9 @@
  * Everything that crosses back goes through `process.send` (structured clone). Nothing the
  * child prints is parsed by the grader.
  */
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import net from 'node:net';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 
 type TensorRuntime = typeof import('../tensor/child-runtime.ts');
@@ -25,6 +28,55 @@ const errorToString = Error.prototype.toString;
 
 if (!send) throw new Error('the sandbox runner must be started with an IPC channel');
 
+// Node's permission model has no say over signals or the network, so the runner takes those
+// away itself before any student code loads. (Where the machine allows it, the grader also
+// starts the child in an empty network namespace; this is the layer that always holds.)
+function denied(what: string): () => never {
+  return () => {
+    throw new Error(`${what} is not available to code being graded`);
+  };
+}
+const processWithInternals = process as unknown as { _kill?: unknown };
+process.kill = denied('process.kill');
+processWithInternals._kill = denied('process.kill');
+net.connect = denied('network access');
+net.createConnection = denied('network access');
+net.createServer = denied('network access');
+net.Socket.prototype.connect = denied('network access');
+net.Server.prototype.listen = denied('network access');
+dgram.createSocket = denied('network access');
+dns.lookup = denied('network access') as unknown as typeof dns.lookup;
+dns.resolve = denied('network access') as unknown as typeof dns.resolve;
+dns.promises.lookup = denied('network access');
+dns.promises.resolve = denied('network access');
+
+/** A returned value with more entries than this (array slots, fields, typed-array elements) is refused before it is sent. */
+const MAX_RETURNED_VALUES = 50_000_000;
+const isArray = Array.isArray;
+const isView: (value: unknown) => value is ArrayBufferView = ArrayBuffer.isView.bind(ArrayBuffer);
+const objectValues = Object.values;
+
+/** Counts the entries of a value (every array slot, field and typed-array element), stopping past the limit. */
+function countEntries(value: unknown, limit: number): number {
+  let count = 1;
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= limit) {
+    const item = stack.pop();
+    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
+    seen.add(item);
+    if (isView(item)) {
+      count += (item as unknown as { length?: number }).length ?? item.byteLength;
+      continue;
+    }
+    const children = isArray(item) ? item : objectValues(item);
+    count += children.length;
+    if (count > limit) break;
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push(child);
+  }
+  return count;
+}
+
 function reply(message: ChildMessage): void {
   try {
     send!(message);
@@ -34,6 +86,7 @@ function reply(message: ChildMessage): void {
       type: 'error',
       id: message.id,
       message: `returned a value that cannot be copied out of the sandbox (${safeMessage(error)}); return plain data: numbers, arrays, typed arrays, strings and plain objects — not functions, proxies or class instances with private state`,
+      refused: true,
     });
   }
 }
@@ -112,6 +165,10 @@ onMessage((raw: unknown) => {
     const finish = (result: ChildMessage): void => {
       writeStdout(marker);
       writeStderr(marker);
+      if (result.type === 'result' && countEntries(result.value, MAX_RETURNED_VALUES) > MAX_RETURNED_VALUES) {
+        reply({ type: 'error', id, message: `returned a value with more than ${MAX_RETURNED_VALUES.toLocaleString('en-US')} entries, far more than any answer needs`, refused: true });
+        return;
+      }
       reply(result);
     };
     Promise.resolve()

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 import { CallCapture } from './output.ts';
 
@@ -23,7 +25,7 @@ export interface SandboxPaths {
 
 export type CallOutcome =
   | { kind: 'ok'; value: unknown; leakedTensors?: number }
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; message: string; refused?: boolean }
   | { kind: 'timeout'; message: string }
   | { kind: 'memory'; message: string }
   | { kind: 'crash'; message: string };
@@ -53,6 +55,23 @@ function residentMb(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+let isolation: string[] | undefined;
+
+/**
+ * `unshare -rn` runs the child in new user and network namespaces with no network interfaces
+ * but loopback (down). Linux only, and only where unprivileged user namespaces are allowed;
+ * probed once. Elsewhere the runner's own blocking of the network modules is the only layer.
+ */
+export function networkIsolation(): string[] {
+  if (isolation === undefined) {
+    // An absolute path: the child's environment is empty, so there is no PATH to search.
+    const unshare = (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter).map((dir) => path.join(dir, 'unshare')).find((file) => existsSync(file));
+    const probe = process.platform === 'linux' && unshare ? spawnSync(unshare, ['-rn', process.execPath, '-e', '0'], { stdio: 'ignore', timeout: 10_000 }) : undefined;
+    isolation = unshare && probe?.status === 0 ? [unshare, '-rn'] : [];
+  }
+  return isolation;
 }
 
 interface Pending {
@@ -93,7 +112,8 @@ export class SandboxProcess {
       '--disable-warning=ExperimentalWarning',
       paths.runner,
     ];
-    this.child = spawn(process.execPath, args, {
+    const [command, ...prefix] = [...networkIsolation(), process.execPath];
+    this.child = spawn(command, [...prefix, ...args], {
       cwd: paths.workDir,
       // No secrets, tokens or grader settings: the child starts with an empty environment.
       env: {},
@@ -195,8 +215,10 @@ export class SandboxProcess {
         this.settle({ kind: 'ok', value: message.value, leakedTensors: typeof message.leakedTensors === 'number' ? message.leakedTensors : undefined });
         break;
       case 'load-error':
-      case 'error':
         this.settle({ kind: 'error', message: String(message.message) });
+        break;
+      case 'error':
+        this.settle(message.refused === true ? { kind: 'error', message: String(message.message), refused: true } : { kind: 'error', message: String(message.message) });
         break;
     }
   }

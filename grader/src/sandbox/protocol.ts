@@ -9,4 +9,5 @@ export type ChildMessage =
   | { type: 'loaded'; exports: Record<string, string> }
   | { type: 'load-error'; message: string }
   | { type: 'result'; id: string; value: unknown; leakedTensors?: number }
-  | { type: 'error'; id: string; message: string };
+  /** `refused`: the call returned, but its value could not be sent back (the message says why). */
+  | { type: 'error'; id: string; message: string; refused?: boolean };

@@ -39,6 +39,8 @@ export class SandboxSession {
   /** Milliseconds spent starting children and loading the submission, for the bench. */
   startups: number[] = [];
   private child: SandboxProcess | undefined;
+  /** Calls the current child has served; a child that has served none is as good as new. */
+  private callsOnChild = 0;
   private runnerPath = '';
   private tensorRuntimeUrl = '';
   private bundleUrl = '';
@@ -103,6 +105,7 @@ export class SandboxSession {
       { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
     );
     this.child = child;
+    this.callsOnChild = 0;
     const ready = await child.ready();
     if (ready.kind !== 'ok') {
       const detail = child.stderrText().trim().split('\n').slice(0, 3).join(' ');
@@ -127,17 +130,22 @@ export class SandboxSession {
         return { ...restarted, outcome: { kind: 'crash', message: `the sandbox could not be restarted: ${'message' in restarted.outcome ? restarted.outcome.message : ''}` } };
       }
     }
+    this.callsOnChild++;
     return this.child!.call(name, args, timeoutMs);
   }
 
-  /** Ends the current child; the next call gets a fresh process with no memory of earlier calls. */
+  /** Makes sure the next call gets a process with no memory of earlier calls. */
   recycle(): void {
+    if (this.callsOnChild > 0) this.stop();
+  }
+
+  private stop(): void {
     this.child?.kill();
     this.child = undefined;
   }
 
   close(): void {
-    this.recycle();
+    this.stop();
     this.workspace.remove();
   }
 }
