@@ -73,6 +73,18 @@ describe('the mlgrade command', () => {
     expect(resultSchema.parse(JSON.parse(stdout)).score).toBe(0);
   });
 
+  it('exits normally and writes its report when a submission tries to kill it or exit', () => {
+    const dir = tempDir({
+      'layers.ts': "export function conv2d(): never { process.kill(process.ppid, 'SIGKILL'); throw new Error('alive'); }\nexport function maxPool2d(): never { process.exit(0); }\n",
+    });
+    const out = tempDir({});
+    const { code, stdout } = mlgrade('grade', 'cnn-layers', '--submission', dir, '--format', 'json', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toBe('cnn-layers: 0/84\n');
+    const result = resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')));
+    expect(result.problems[0].cases[0].message).toBe('conv2d threw Error: process.kill is not available to code being graded');
+  });
+
   it('exits 2 with a one-line reason on usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [['grade', 'nope'], /^mlgrade: no assignment "nope" \(looked for assignments\/nope\/assignment.ts\); known assignments: .*cnn-layers/],
