@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { doctor } from '../src/cli/doctor.ts';
 import { BackendError, initTensorBackend, requestedBackend } from '../src/tensor/backend.ts';
 import { AUTO_BACKEND } from './helpers.ts';
-import { cloneForReference, containsTensors, createdNothing, decodeValue, disposeCreated, encodeValue, TransferError } from '../src/tensor/serialize.ts';
+import { cloneForReference, collectTensors, createdNothing, decodeValue, disposeCreated, encodeValue, TransferError } from '../src/tensor/serialize.ts';
 
 function capture(): { out: Writable; text: () => string } {
   let text = '';
@@ -48,7 +48,8 @@ describe('tensors and models as data', () => {
   it('round-trips tensors of every dtype inside nested values', async () => {
     const value = { a: [tf.tensor2d([[1.5, -2], [3, 4]]), 7], b: tf.tensor1d([1, 2, 3], 'int32'), c: tf.tensor1d([true, false], 'bool') };
     const encoded = await encodeValue(value);
-    expect(containsTensors(encoded)).toBe(false);
+    expect(collectTensors(encoded, createdNothing())).toEqual({ tensors: [], models: [] });
+    expect(collectTensors(value, createdNothing()).tensors).toHaveLength(3);
     const copy = structuredClone(encoded);
     const created = createdNothing();
     const decoded = (await decodeValue(copy, created)) as { a: [tf.Tensor, number]; b: tf.Tensor; c: tf.Tensor };

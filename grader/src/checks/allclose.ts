@@ -119,11 +119,6 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
   return fail(lines.join('\n'), { ...details, firstMismatch: first.path });
 }
 
-/** A single number against its expected value, with the same tolerance rule. */
-export function scalarClose(got: number, expected: number, options: AllCloseOptions = {}): Verdict {
-  return allClose(got, expected, options);
-}
-
 /**
  * Compares every field of an object of arrays (e.g. `{ out, mean, variance }`), naming the
  * field in each message; all fields are reported, not just the first wrong one.

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { importTfjsNodeFrom, initTensorBackend, type BackendName } from './backend.ts';
-import { createdNothing, decodeValue, disposeCreated, encodeValue, type Created } from './serialize.ts';
+import { collectTensors, createdNothing, decodeValue, disposeCreated, encodeValue, type Created } from './serialize.ts';
 
 export async function start(backend: BackendName, tfjsNodeUrl?: string): Promise<string> {
   if (tfjsNodeUrl) importTfjsNodeFrom(tfjsNodeUrl);
@@ -24,8 +24,7 @@ export async function decodeArguments(args: unknown): Promise<{ args: unknown; c
 
 /** Encodes the result, then frees the call's inputs and whatever it returned. */
 export async function finishCall(value: unknown, created: Created): Promise<unknown> {
-  const returned = createdNothing();
-  collect(value, returned);
+  const returned = collectTensors(value, createdNothing());
   try {
     return await encodeValue(value);
   } finally {
@@ -39,14 +38,4 @@ export { disposeCreated };
 /** Tensors still allocated beyond `before`: what a call left behind (after finishCall). */
 export function leakedSince(before: number): number {
   return Math.max(0, tf.memory().numTensors - before);
-}
-
-function collect(value: unknown, into: Created, seen = new Set<object>()): void {
-  if (value instanceof tf.Tensor) into.tensors.push(value as tf.Tensor);
-  else if (value instanceof tf.LayersModel) into.models.push(value);
-  else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    if (seen.has(value)) return;
-    seen.add(value);
-    for (const v of Array.isArray(value) ? value : Object.values(value)) collect(v, into, seen);
-  }
 }

@@ -139,15 +139,16 @@ export async function decodeValue(value: unknown, created: Created): Promise<unk
   return value;
 }
 
-/** True when a value holds a tensor or a model anywhere (so plain-array problems skip all this). */
-export function containsTensors(value: unknown, seen = new Set<object>()): boolean {
-  if (value instanceof tf.Tensor || value instanceof tf.LayersModel) return true;
-  if (Array.isArray(value) || isPlainObject(value)) {
-    if (seen.has(value)) return false;
+/** Adds every tensor and layers model found inside a value (arrays and plain objects) to `into`. */
+export function collectTensors(value: unknown, into: Created, seen = new Set<object>()): Created {
+  if (value instanceof tf.Tensor) into.tensors.push(value as tf.Tensor);
+  else if (value instanceof tf.LayersModel) into.models.push(value);
+  else if (Array.isArray(value) || isPlainObject(value)) {
+    if (seen.has(value)) return into;
     seen.add(value);
-    return (Array.isArray(value) ? value : Object.values(value)).some((v) => containsTensors(v, seen));
+    for (const v of Array.isArray(value) ? value : Object.values(value)) collectTensors(v, into, seen);
   }
-  return false;
+  return into;
 }
 
 /** A copy for the trusted reference: tensors cloned (the reference may dispose its inputs), models shared. */
