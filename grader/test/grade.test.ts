@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { resultSchema, serializeResult, withoutTiming, type Result } from '../src/result/schema.ts';
-import { cnnSubmission, tempDir } from './helpers.ts';
+import { cnnSubmission, GRADING_BACKEND, PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const assignment = await loadAssignment('cnn-layers');
 const grade = (submissionDir: string, student = 's1', seed = '0'): Promise<Result> =>
@@ -140,5 +141,87 @@ export function dropoutForward(x: number[][], p: number, train: boolean, seed: n
     });
     const result = await grade(dir);
     expect(problem(result, 'dropoutForward')).toMatchObject({ score: 10, status: 'pass' });
+    expect(result.backend).toBe('none');
+  });
+
+  it('starts the fast tfjs backend in the sandbox when a submission imports tfjs, even without tensor problems', async () => {
+    const dir = cnnSubmission({
+      conv2d: `import * as tf from '@tensorflow/tfjs';
+export function conv2d(): number[][] { throw new Error(\`backend \${tf.getBackend()}\`); }`,
+    });
+    const result = await grade(dir);
+    expect(problem(result, 'conv2d').cases[0].message).toBe(`conv2d threw Error: backend ${GRADING_BACKEND === 'node' ? 'tensorflow' : GRADING_BACKEND}`);
+    expect(result.backend).toBe(GRADING_BACKEND);
+    expect(problem(result, 'maxPool2d').score).toBe(problem(result, 'maxPool2d').maxScore);
+  });
+});
+
+describe('what checks can see and show', () => {
+  const DEFINE = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/assignment/define.ts'));
+  const FIGURES = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/report/figures.ts'));
+  // The input is a sum of hidden draws; the check replays the generator to get them back.
+  const root = tempDir({
+    'assignments/x/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { grayscaleImage } from ${FIGURES};
+import { z } from 'zod';
+const draw = (rng) => { const hidden = [rng.next(), rng.next()]; return { hidden, input: hidden[0] + hidden[1] }; };
+export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', problems: [{
+  export: 'f', title: 'F', points: 2, reference: (x) => x, output: z.number(),
+  cases: [{ name: 'shown', args: (rng) => [draw(rng).input] }, { name: 'secret', visibility: 'hidden', args: (rng) => [draw(rng).input] }],
+  check: ({ args: [x], output, inputRng, visible }) => {
+    const { hidden, input } = draw(inputRng());
+    const replayed = input === x && output === hidden[0] + hidden[1];
+    return { score: replayed ? 1 : 0, message: visible ? 'visible case' : 'hidden case', figures: [grayscaleImage('input', [[x]])] };
+  },
+}] });
+`,
+    'solutions/x/main.ts': 'export const f = (x: number): number => x;\n',
+  });
+
+  it('replays the input generator for the check, and shows figures and pass messages only for visible cases', async () => {
+    const assignment = await loadAssignment('x', root);
+    const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 's1', seed: '0', secret: 'test-secret' });
+    expect(result.score).toBe(2);
+    const [shown, secret] = result.problems[0].cases;
+    expect(shown).toMatchObject({ status: 'pass', message: 'visible case' });
+    expect(shown.figures).toHaveLength(1);
+    expect(secret.message).toBe('passed (this case is not visible: details are withheld)');
+    expect(secret.figures).toBeUndefined();
+  });
+});
+
+describe('reference answers', () => {
+  const DEFINE = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/assignment/define.ts'));
+  const root = tempDir({
+    'assignments/memo/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+const g = globalThis as { referenceCalls?: string[] };
+export default defineAssignment({ id: 'memo', title: 'T', module: 'main.ts', problems: [{
+  export: 'f', title: 'F', points: 1, output: z.number(),
+  reference: (x: number) => { (g.referenceCalls ??= []).push(Object.is(x, -0) ? '-0' : String(x)); return Math.atan(1 / x); },
+  cases: [
+    { name: 'shared', args: () => [2] },
+    { name: 'per student', args: (rng) => [rng.next()] },
+    { name: 'minus zero', args: () => [-0] },
+    { name: 'zero', args: () => [0] },
+  ],
+  check: ({ output, expected }) => ({ score: output === expected ? 1 : 0, message: '' }),
+}] });
+`,
+    'solutions/memo/main.ts': 'export const f = (x: number): number => Math.atan(1 / x);\n',
+  });
+
+  it('are computed once per distinct input and process, keeping -0 apart from 0', async () => {
+    const assignment = await loadAssignment('memo', root);
+    const calls = ((globalThis as { referenceCalls?: string[] }).referenceCalls = []);
+    for (const student of ['a', 'b', 'a']) {
+      const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student, seed: '0', secret: 'test-secret' });
+      expect(result.score).toBe(1);
+    }
+    // 'shared', -0 and 0 once each; the per-student input once per student.
+    expect(calls.filter((x) => x === '2')).toHaveLength(1);
+    expect(calls.filter((x) => x === '-0')).toHaveLength(1);
+    expect(calls.filter((x) => x === '0')).toHaveLength(1);
+    expect(calls).toHaveLength(5);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from '../src/report/render.ts';
 import { toGradescope } from '../src/report/gradescope.ts';
 import { resultSchema, type Result } from '../src/result/schema.ts';
+import { grayscaleImage } from '../src/report/figures.ts';
 
 const result: Result = {
   schemaVersion: 1,
@@ -48,6 +49,17 @@ const result: Result = {
   executionTimeMs: 2100,
 };
 
+/** A passing case with something to say, and two pictures of the answer. */
+const pictured: Result = structuredClone(result);
+pictured.problems[0].cases[0] = {
+  ...pictured.problems[0].cases[0],
+  message: 'k = 5: PSNR 21.6 dB',
+  figures: [
+    grayscaleImage('The photo at k = 5', [[0, 128], [255, 64]], { range: [0, 255], caption: 'left: original;\nright: [k = 5]' }),
+    { title: 'Spectrum <svg>', mediaType: 'image/svg+xml', data: '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"></svg>' },
+  ],
+};
+
 describe('reports', () => {
   it('the fixture is a valid Result', () => {
     expect(resultSchema.parse(result)).toEqual(result);
@@ -82,6 +94,29 @@ describe('reports', () => {
     expect(html).not.toMatch(/src=|href="http/);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('Hint: &lt;b&gt;no flip&lt;/b&gt;');
+  });
+
+  it('figures: inlined as data URIs in md and html, counted in the console, absent from Gradescope', () => {
+    expect(resultSchema.parse(pictured)).toEqual(pictured);
+    const png = pictured.problems[0].cases[0].figures![0].data;
+    const md = render('md', pictured);
+    expect(md).toContain(`![The photo at k = 5](data:image/png;base64,${png})`);
+    // A caption cannot break the Markdown line or the image syntax it sits in.
+    expect(md).toContain('**The photo at k = 5** — left: original; right: k = 5');
+    expect(md).toContain(`(data:image/svg+xml;base64,${Buffer.from(pictured.problems[0].cases[0].figures![1].data).toString('base64')})`);
+    const html = render('html', pictured);
+    expect(html.match(/<img src="data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+" alt="[^"]*">/g)).toHaveLength(2);
+    expect(html).toContain('alt="Spectrum &lt;svg&gt;"');
+    expect(html).not.toMatch(/src="(?!data:)/);
+    expect(render('console', pictured)).toContain('2 figures in the Markdown and HTML reports');
+    expect(JSON.stringify(toGradescope(pictured))).not.toContain(png);
+  });
+
+  it('shows what a passing visible case had to say, but not "correct"', () => {
+    expect(render('console', pictured)).toContain('k = 5: PSNR 21.6 dB');
+    expect(render('md', pictured)).toContain('  k = 5: PSNR 21.6 dB');
+    expect(render('html', pictured)).toContain('<pre>k &#x3D; 5: PSNR 21.6 dB</pre>');
+    expect(render('md', result)).not.toContain('correct');
   });
 
   it('json: the Result itself', () => {

@@ -24,10 +24,21 @@ export interface CheckContext<A, O> extends CallRecord<A, O> {
   calls: ReadonlyArray<CallRecord<A, O>>;
   caseName: string;
   /**
+   * Whether the student sees this case's details. Figures of hidden cases are dropped, so a
+   * check may skip drawing them.
+   */
+  visible: boolean;
+  /**
    * A generator seeded like the case (but separate from it), for data the student's code
    * never saw, e.g. a held-out set to evaluate a returned model on.
    */
   rng: Rng;
+  /**
+   * A fresh generator seeded exactly like the case's input generator. Replaying the
+   * generator with it rebuilds the inputs together with any hidden truth they were drawn
+   * from (e.g. the birth places behind a genotype matrix), which never goes to the student.
+   */
+  inputRng: () => Rng;
 }
 
 export interface CaseSpec<A> {

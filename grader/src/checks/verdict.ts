@@ -1,11 +1,17 @@
+import type { Figure } from '../result/schema.ts';
+
 /**
  * What a check returns: a score in [0, 1], a message a student can act on, and details for
  * reports and tests (errors, indices, tolerances). Checks return verdicts, never booleans.
+ * A passing verdict may carry a message other than `correct` (e.g. "PSNR 31.2 dB"); reports
+ * show it for visible cases. `figures` are pictures of the answer for the Markdown and
+ * HTML reports; they are dropped for cases that are not visible.
  */
 export interface Verdict {
   score: number;
   message: string;
   details?: Record<string, unknown>;
+  figures?: Figure[];
 }
 
 export function pass(message = 'correct', details?: Record<string, unknown>): Verdict {
@@ -27,14 +33,16 @@ export function invariant(condition: boolean, failureMessage: string, details?: 
  */
 export function allOf(verdicts: Verdict[]): Verdict {
   const failing = verdicts.filter((v) => v.score < 1);
-  if (failing.length === 0) return pass('correct');
+  const figures = verdicts.flatMap((v) => v.figures ?? []);
+  const withFigures = (verdict: Verdict): Verdict => (figures.length > 0 ? { ...verdict, figures } : verdict);
+  if (failing.length === 0) return withFigures(pass('correct'));
   const details: Record<string, unknown> = {};
   for (const v of failing) Object.assign(details, v.details);
-  return {
+  return withFigures({
     score: Math.min(...verdicts.map((v) => v.score)),
     message: failing.map((v) => v.message).join('\n'),
     details,
-  };
+  });
 }
 
 /** Prefixes a verdict's message with what was checked, e.g. `mean: …`. */

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { Result } from '../result/schema.ts';
-import { formatDuration, formatScore, STATUS_SYMBOL } from './format.ts';
+import { formatDuration, formatScore, showMessage, STATUS_SYMBOL } from './format.ts';
 
 function indent(text: string, prefix: string): string {
   return text
@@ -27,13 +27,15 @@ export function renderConsole(result: Result, options: { color?: boolean } = {})
     for (const kase of shown) {
       const head = `    ${paint(kase.status, STATUS_SYMBOL[kase.status])} ${kase.name}` + c.dim(` [${kase.visibility}] ${formatScore(kase.score)}/${formatScore(kase.maxScore)} · ${formatDuration(kase.durationMs)}`);
       lines.push(head);
-      if (kase.status !== 'pass') {
+      if (showMessage(kase)) {
         // A message identical to the case above (e.g. "not implemented") is said once.
         lines.push(c.dim(indent(kase.message === previous ? '(same as above)' : kase.message, '        ')));
         previous = kase.message;
       }
       if (kase.output && kase.status !== 'pass') lines.push(c.dim(indent(`printed:\n${kase.output}`, '        ')));
       for (const note of kase.notes ?? []) lines.push(c.yellow(indent(`note: ${note}`, '        ')));
+      const figures = kase.figures?.length ?? 0;
+      if (figures > 0) lines.push(c.dim(`        ${figures} figure${figures === 1 ? '' : 's'} in the Markdown and HTML reports (--format md or html)`));
     }
   }
   lines.push('');

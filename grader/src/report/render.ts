@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../assignment/load.ts';
-import { type Result, serializeResult } from '../result/schema.ts';
+import { type ProblemResult, type Result, serializeResult } from '../result/schema.ts';
 import { renderConsole } from './console.ts';
-import { formatScore, STATUS_SYMBOL } from './format.ts';
+import { figureUri, formatScore, showMessage, STATUS_SYMBOL } from './format.ts';
 import { toGradescope } from './gradescope.ts';
 
 export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope'] as const;
@@ -24,6 +24,13 @@ handlebars.registerHelper('score', (value: number) => formatScore(value));
 handlebars.registerHelper('symbol', (status: keyof typeof STATUS_SYMBOL) => STATUS_SYMBOL[status]);
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 handlebars.registerHelper('lines', (text: string) => String(text).split('\n'));
+// A problem is shown expanded when something in it needs reading or looking at.
+handlebars.registerHelper('expanded', (problem: ProblemResult) => problem.status !== 'pass' || problem.cases.some((c) => (c.figures?.length ?? 0) > 0 || showMessage(c)));
+handlebars.registerHelper('showMessage', (kase: Parameters<typeof showMessage>[0]) => showMessage(kase));
+// A data URI is base64 of a schema-checked media type: nothing in it needs escaping.
+handlebars.registerHelper('figureUri', (figure: Parameters<typeof figureUri>[0]) => new handlebars.SafeString(figureUri(figure)));
+// Markdown image alt text and captions must not break out of their brackets or lines.
+handlebars.registerHelper('inline', (text: unknown) => (typeof text === 'string' ? text : '').replace(/[\r\n]+/g, ' ').replace(/[[\]]/g, ''));
 
 const templates = new Map<string, HandlebarsTemplateDelegate>();
 

@@ -11,6 +11,21 @@ export const SCHEMA_VERSION = 1;
 export const caseStatus = z.enum(['pass', 'fail', 'error', 'timeout', 'skipped']);
 export const problemStatus = z.enum(['pass', 'partial', 'fail', 'error', 'skipped']);
 
+/**
+ * A picture for the Markdown and HTML reports (spectra, reconstructed images, scatter
+ * plots). PNG data is base64; SVG is the markup itself. Reports inline both, so an HTML
+ * report stays one self-contained file. Only visible cases carry figures.
+ */
+export const figureSchema = z
+  .object({
+    title: z.string(),
+    caption: z.string().optional(),
+    mediaType: z.enum(['image/png', 'image/svg+xml']),
+    data: z.string(),
+  })
+  // Reports put PNG data straight into a data: URI, so it must be plain base64.
+  .refine((f) => f.mediaType !== 'image/png' || /^[A-Za-z0-9+/]*={0,2}$/.test(f.data), { error: 'PNG figure data must be base64', path: ['data'] });
+
 export const caseResultSchema = z.object({
   name: z.string(),
   visibility: z.enum(VISIBILITIES),
@@ -25,6 +40,8 @@ export const caseResultSchema = z.object({
   output: z.string().optional(),
   /** Advice that costs no points (e.g. tensors left allocated); visible cases only. */
   notes: z.array(z.string()).optional(),
+  /** Pictures of what the student's answer did (visible cases only). */
+  figures: z.array(figureSchema).optional(),
   durationMs: z.number().min(0),
 });
 
@@ -55,6 +72,7 @@ export const resultSchema = z.object({
   executionTimeMs: z.number().min(0),
 });
 
+export type Figure = z.infer<typeof figureSchema>;
 export type CaseStatus = z.infer<typeof caseStatus>;
 export type ProblemStatus = z.infer<typeof problemStatus>;
 export type CaseResult = z.infer<typeof caseResultSchema>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
@@ -6,10 +7,10 @@ import { validateValue } from '../checks/values.ts';
 import type { Verdict } from '../checks/verdict.ts';
 import type { CallResult } from '../sandbox/process.ts';
 import { SandboxSession } from '../sandbox/session.ts';
-import type { BackendName } from '../tensor/backend.ts';
+import { type BackendName, requestedBackend, tfjsNodeUrl } from '../tensor/choice.ts';
 import type { TensorCase } from './tensors.ts';
 import { truncateText } from '../sandbox/output.ts';
-import type { CaseResult, CaseStatus, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
+import type { CaseResult, CaseStatus, Figure, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
 import { caseSeed, DEVELOPMENT_SECRET } from './seeds.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -76,9 +77,49 @@ interface CaseOutcome {
   output: string;
   durationMs: number;
   notes?: string[];
+  figures?: Figure[];
 }
 
 type TensorSupport = typeof import('./tensors.ts');
+
+/**
+ * Reference answers by assignment, problem and arguments. References are deterministic
+ * functions of their arguments (they run on a copy, in the trusted process), so an answer
+ * computed for one submission is the answer for every other: \`mlgrade check\` and batch
+ * grading then pay once for cases that every student shares (a photo, a real data set).
+ * Bounded, oldest first out; tensor assignments are not cached (their values live in tfjs).
+ */
+const referenceCache = new Map<string, { value: unknown }>();
+const REFERENCE_CACHE_ENTRIES = 256;
+
+/** JSON would make NaN, ±Infinity and undefined all `null`, and -0 plain 0: keep them apart. */
+function keyPart(_key: string, value: unknown): unknown {
+  if (value === undefined) return '\u0000undefined';
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return `\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { [value.constructor.name]: Array.from(value as unknown as ArrayLike<number | bigint>, String) };
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') throw new Uncacheable();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) throw new Uncacheable();
+  return value;
+}
+
+class Uncacheable extends Error {}
+
+/** The cache key of a reference call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
+function referenceKey(assignment: string, problem: string, args: unknown[]): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(args, keyPart);
+  } catch (error) {
+    if (error instanceof Uncacheable) return undefined;
+    throw error;
+  }
+  return createHash('sha256').update(assignment).update('\u0000').update(problem).update('\u0000').update(text).digest('hex');
+}
+
+function rememberReference(key: string, value: unknown): void {
+  if (referenceCache.size >= REFERENCE_CACHE_ENTRIES) referenceCache.delete(referenceCache.keys().next().value!);
+  referenceCache.set(key, { value });
+}
 
 class Grader {
   private readonly results = new Map<string, Map<string, CaseResult>>();
@@ -102,9 +143,14 @@ class Grader {
       tensorBackend = report.name;
       this.backend = report.name;
     }
+    // Without tensors the grader loads no tfjs; a submission that imports it still gets the
+    // backend tfjs-node → wasm would give, chosen without loading tfjs here.
+    const ifImported = tensorBackend ? undefined : (requestedBackend() ?? (tfjsNodeUrl() ? 'node' : 'wasm'));
+    const childBackend = tensorBackend ?? ifImported;
     this.session = await SandboxSession.open({
       tensorBackend,
-      tfjsNodeUrl: tensorBackend === 'node' ? this.tensors?.tfjsNodeUrl() : undefined,
+      tensorBackendIfImported: ifImported,
+      tfjsNodeUrl: childBackend === 'node' ? tfjsNodeUrl() : undefined,
       submissionDir: this.options.submissionDir,
       module: spec.module,
       allowedPackages: spec.allowedPackages ?? COURSE_PACKAGES,
@@ -114,22 +160,29 @@ class Grader {
       outputBytes: OUTPUT_BYTES_PER_CALL,
       loadTimeoutMs: LOAD_TIMEOUT_MS,
     });
+    if (this.session.tensorBackend) this.backend = this.session.tensorBackend;
     try {
       // Visible cases first; then a fresh process for the rest, so nothing a student's code
       // learns from a hidden input can surface in the feedback of a visible case.
-      await this.phase((c) => (c.visibility ?? 'visible') === 'visible');
-      await this.phase((c) => (c.visibility ?? 'visible') !== 'visible');
+      const isVisible = (c: CaseSpec<unknown[]>): boolean => (c.visibility ?? 'visible') === 'visible';
+      await this.runSteps([...this.steps(isVisible), ...this.steps((c) => !isVisible(c))]);
     } finally {
       this.session.close();
     }
     return this.assemble(performance.now() - started);
   }
 
-  private async phase(include: (c: CaseSpec<unknown[]>) => boolean): Promise<void> {
-    for (const problem of this.options.assignment.spec.problems) {
-      const cases = (problem.cases as Array<CaseSpec<unknown[]>>).filter(include);
-      if (cases.length === 0) continue;
-      // Each problem starts in a fresh process: whatever one function does to its process
+  /** One problem's cases of one visibility phase. */
+  private steps(include: (c: CaseSpec<unknown[]>) => boolean): Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }> {
+    return this.options.assignment.spec.problems
+      .map((problem) => ({ problem, cases: (problem.cases as Array<CaseSpec<unknown[]>>).filter(include) }))
+      .filter(({ cases }) => cases.length > 0);
+  }
+
+  private async runSteps(steps: Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }>): Promise<void> {
+    if (steps.length > 1) this.session.prepareSpare();
+    for (const [index, { problem, cases }] of steps.entries()) {
+      // Each step starts in a fresh process: whatever one function does to its process
       // (globals it replaces, timers it leaves running) cannot touch another problem's grade.
       this.session.recycle();
       for (const c of cases) {
@@ -137,6 +190,10 @@ class Grader {
         this.fractions.set(`${problem.export}\u0000${c.name}`, fraction);
         this.record(problem.export, result);
       }
+      // Recycling now rather than before the next step lets the next process finish loading
+      // while the grader prepares that step's inputs and reference answers; a spare for the
+      // step after that loads meanwhile.
+      if (index < steps.length - 1) this.session.recycle({ prepareNext: index < steps.length - 2 });
     }
   }
 
@@ -190,6 +247,7 @@ class Grader {
     if (visible && outcome.mistake) result.mistake = outcome.mistake;
     if (visible && outcome.output) result.output = outcome.output;
     if (visible && outcome.notes?.length) result.notes = outcome.notes;
+    if (visible && outcome.figures?.length) result.figures = outcome.figures;
     return { result, fraction: outcome.score };
   }
 
@@ -257,7 +315,9 @@ class Grader {
       }
       records.push({ args, output: validated.value, expected });
     }
-    const context = { ...records[0], calls: records, caseName: c.name, rng: createRng(`${this.seedFor(problem, c)}:check`) };
+    const visible = (c.visibility ?? 'visible') === 'visible';
+    const seed = this.seedFor(problem, c);
+    const context = { ...records[0], calls: records, caseName: c.name, visible, rng: createRng(`${seed}:check`), inputRng: () => createRng(seed) };
     const verdict = await this.check(problem, context);
     const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
     let message = verdict.message;
@@ -275,7 +335,7 @@ class Grader {
         message += `\nHint: ${matched.hint}`;
       }
     }
-    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes };
+    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes, figures: verdict.figures };
   }
 
   private seedFor(problem: ProblemSpec, c: CaseSpec<unknown[]>): string {
@@ -301,10 +361,19 @@ class Grader {
     }
   }
 
-  /** Runs the reference on a copy of the arguments, so it cannot change what the student gets. */
+  /**
+   * Runs the reference on a copy of the arguments, so it cannot change what the student gets.
+   * Answers to plain-data arguments are remembered for the life of the process (see
+   * referenceCache), so grading many submissions computes each shared case once.
+   */
   private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, copy: unknown[]): Promise<unknown> {
+    const key = this.tensors ? undefined : referenceKey(this.options.assignment.spec.id, problem.export, copy);
+    const remembered = key === undefined ? undefined : referenceCache.get(key);
+    if (remembered) return structuredClone(remembered.value);
     try {
-      return await problem.reference(...copy);
+      const value: unknown = await problem.reference(...copy);
+      if (key !== undefined) rememberReference(key, structuredClone(value));
+      return value;
     } catch (error) {
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
     }

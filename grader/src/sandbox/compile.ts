@@ -15,7 +15,8 @@ import * as esbuild from 'esbuild';
  * — `../../solutions/…`, an absolute path, another package — is a compile error.
  */
 
-export type CompileResult = { ok: true; bundlePath: string } | { ok: false; message: string };
+/** `packages`: the allowed packages the submission imports (e.g. `@tensorflow/tfjs`), sorted. */
+export type CompileResult = { ok: true; bundlePath: string; packages: string[] } | { ok: false; message: string };
 
 export interface CompileOptions {
   /** The copied submission folder; nothing outside it may be imported. */
@@ -38,7 +39,7 @@ function isInside(dir: string, file: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-function confinePlugin(options: CompileOptions): esbuild.Plugin {
+function confinePlugin(options: CompileOptions, imported: Set<string>): esbuild.Plugin {
   const allowed = new Set(options.allowedPackages);
   return {
     name: 'mlgrade-confine',
@@ -55,7 +56,9 @@ function confinePlugin(options: CompileOptions): esbuild.Plugin {
             return { errors: [{ text: `${importer} imports "${specifier}", which submissions cannot use in this assignment (allowed packages: ${list})` }] };
           }
           try {
-            return { path: installedPath(specifier), external: true };
+            const resolved = { path: installedPath(specifier), external: true };
+            imported.add(name);
+            return resolved;
           } catch {
             return { errors: [{ text: `${importer} imports "${specifier}", which is allowed but not installed; run npm install` }] };
           }
@@ -79,6 +82,7 @@ function formatMessages(messages: esbuild.Message[]): string {
 }
 
 export async function compileSubmission(options: CompileOptions): Promise<CompileResult> {
+  const imported = new Set<string>();
   try {
     const result = await esbuild.build({
       absWorkingDir: options.sourceDir,
@@ -90,10 +94,10 @@ export async function compileSubmission(options: CompileOptions): Promise<Compil
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
-      plugins: [confinePlugin(options)],
+      plugins: [confinePlugin(options, imported)],
     });
     if (result.errors.length > 0) return { ok: false, message: formatMessages(result.errors) };
-    return { ok: true, bundlePath: options.outFile };
+    return { ok: true, bundlePath: options.outFile, packages: [...imported].sort() };
   } catch (error) {
     const failure = error as { errors?: esbuild.Message[]; message?: string };
     return { ok: false, message: failure.errors ? formatMessages(failure.errors) : String(failure.message ?? error) };

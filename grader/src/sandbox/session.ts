@@ -18,8 +18,20 @@ export interface SessionOptions {
   loadTimeoutMs: number;
   /** Set for assignments with tensors: the child starts this backend before loading the submission. */
   tensorBackend?: BackendName;
+  /**
+   * For assignments without tensors: the backend the child starts if the submission
+   * imports tfjs, so a student who trains with tfjs gets the fast backend instead of
+   * tfjs's slow default. Submissions that do not import tfjs do not pay for loading it.
+   */
+  tensorBackendIfImported?: BackendName;
   /** Where the child imports tfjs-node from, when that is the backend. */
   tfjsNodeUrl?: string;
+}
+
+/** A child that has been spawned and is loading the submission. */
+interface Launch {
+  child: SandboxProcess;
+  loaded: Promise<CallResult>;
 }
 
 /** Why a submission could not be loaded at all; every problem is then failed with this. */
@@ -41,6 +53,12 @@ export class SandboxSession {
   private child: SandboxProcess | undefined;
   /** Calls the current child has served; a child that has served none is as good as new. */
   private callsOnChild = 0;
+  /** Set while the current child is still loading the submission; the next call awaits it. */
+  private loading: Promise<CallResult> | undefined;
+  /** A further fresh child, loading in the background for the recycle after next (see `recycle`). */
+  private spare: Launch | undefined;
+  /** The tensor backend the children start, if any (see SessionOptions). */
+  tensorBackend: BackendName | undefined;
   private runnerPath = '';
   private tensorRuntimeUrl = '';
   private bundleUrl = '';
@@ -80,6 +98,8 @@ export class SandboxSession {
       return session;
     }
     session.bundleUrl = pathToFileURL(bundlePath).href;
+    const importsTfjs = compiled.packages.some((name) => name.startsWith('@tensorflow/'));
+    session.tensorBackend = options.tensorBackend ?? (importsTfjs ? options.tensorBackendIfImported : undefined);
     const first = await session.start();
     if (first.outcome.kind === 'ok') {
       session.exports = first.outcome.value as Record<string, string>;
@@ -90,11 +110,12 @@ export class SandboxSession {
     return session;
   }
 
-  private async start(): Promise<CallResult> {
+  /** Spawns a child and starts loading the submission into it; the caller decides when to use it. */
+  private launch(): Launch {
     const started = performance.now();
     // A native addon runs outside Node's permission model, so when tfjs-node needs addons
     // the child may not read its own copy: a .node file there must not be loadable.
-    const addons = this.options.tensorBackend === 'node';
+    const addons = this.tensorBackend === 'node';
     const child = new SandboxProcess(
       {
         runner: this.runnerPath,
@@ -104,29 +125,42 @@ export class SandboxSession {
       },
       { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
     );
-    this.child = child;
+    const loaded = (async (): Promise<CallResult> => {
+      const ready = await child.ready();
+      if (ready.kind !== 'ok') {
+        const detail = child.stderrText().trim().split('\n').slice(0, 3).join(' ');
+        const outcome = { kind: 'crash' as const, message: `the sandbox did not start (${ready.kind}${detail ? `: ${detail}` : ''})` };
+        return { outcome, durationMs: performance.now() - started, stdout: '', stderr: '' };
+      }
+      const tensors = this.tensorBackend ? { backend: this.tensorBackend, runtimeUrl: this.tensorRuntimeUrl, tfjsNodeUrl: this.options.tfjsNodeUrl } : undefined;
+      const result = await child.load({ type: 'load', url: this.bundleUrl, tensors }, this.options.loadTimeoutMs);
+      this.startups.push(performance.now() - started);
+      if (result.outcome.kind !== 'ok') child.kill();
+      return result;
+    })();
+    return { child, loaded };
+  }
+
+  /** Makes a launched child the current one; resolves when it has loaded the submission. */
+  private adopt(launch: Launch): Promise<CallResult> {
+    this.child = launch.child;
     this.callsOnChild = 0;
-    const ready = await child.ready();
-    if (ready.kind !== 'ok') {
-      const detail = child.stderrText().trim().split('\n').slice(0, 3).join(' ');
-      const outcome = { kind: 'crash' as const, message: `the sandbox did not start (${ready.kind}${detail ? `: ${detail}` : ''})` };
-      return { outcome, durationMs: performance.now() - started, stdout: '', stderr: '' };
-    }
-    const tensors = this.options.tensorBackend
-      ? { backend: this.options.tensorBackend, runtimeUrl: this.tensorRuntimeUrl, tfjsNodeUrl: this.options.tfjsNodeUrl }
-      : undefined;
-    const loaded = await child.load({ type: 'load', url: this.bundleUrl, tensors }, this.options.loadTimeoutMs);
-    this.startups.push(performance.now() - started);
-    if (loaded.outcome.kind !== 'ok') child.kill();
-    return loaded;
+    this.loading = launch.loaded;
+    return launch.loaded;
+  }
+
+  private start(): Promise<CallResult> {
+    return this.adopt(this.launch());
   }
 
   /** Calls an exported function of the submission in the sandbox. */
   async call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
     if (this.loadFailure) throw new Error(`SandboxSession.call: the submission did not load (${this.loadFailure.message})`);
-    if (!this.child?.alive) {
-      const restarted = await this.start();
+    if (this.loading || !this.child?.alive) {
+      const restarted = await (this.loading ?? this.start());
+      this.loading = undefined;
       if (restarted.outcome.kind !== 'ok') {
+        this.child?.kill();
         return { ...restarted, outcome: { kind: 'crash', message: `the sandbox could not be restarted: ${'message' in restarted.outcome ? restarted.outcome.message : ''}` } };
       }
     }
@@ -134,18 +168,40 @@ export class SandboxSession {
     return this.child!.call(name, args, timeoutMs);
   }
 
-  /** Makes sure the next call gets a process with no memory of earlier calls. */
-  recycle(): void {
-    if (this.callsOnChild > 0) this.stop();
+  /**
+   * Makes sure the next call gets a process with no memory of earlier calls. A spare process
+   * is kept loading in the background, so a fresh process is usually ready at once: its
+   * start-up (mostly importing packages such as ml-matrix or tfjs) overlaps with the work
+   * before, instead of delaying the next call. `prepareNext: false` (the last recycle of a
+   * run) launches no further spare.
+   */
+  recycle(options: { prepareNext?: boolean } = {}): void {
+    if (this.callsOnChild === 0 && this.child?.alive) return;
+    this.stop();
+    const next = this.spare ?? this.launch();
+    this.spare = undefined;
+    // Awaited by the next call; a close() before then must not leave a rejection unhandled.
+    this.adopt(next).catch(() => undefined);
+    if (options.prepareNext ?? true) this.prepareSpare();
+  }
+
+  /** Starts loading a spare process now, for the first recycle (a no-op if one is loading). */
+  prepareSpare(): void {
+    if (this.loadFailure || this.spare) return;
+    this.spare = this.launch();
+    this.spare.loaded.catch(() => undefined);
   }
 
   private stop(): void {
     this.child?.kill();
     this.child = undefined;
+    this.loading = undefined;
   }
 
   close(): void {
     this.stop();
+    this.spare?.child.kill();
+    this.spare = undefined;
     this.workspace.remove();
   }
 }

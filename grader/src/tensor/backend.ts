@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { BACKENDS, BackendError, type BackendName, requestedBackend, TFJS_NODE, tfjsNodeUrl } from './choice.ts';
 import { registerWasmKernelPatches } from './wasm-kernels.ts';
+
+export { BACKENDS, BackendError, type BackendName, requestedBackend, tfjsNodeUrl };
 
 /**
  * Chooses the tfjs backend: tfjs-node where it installed (native TensorFlow), else the wasm
@@ -8,9 +11,6 @@ import { registerWasmKernelPatches } from './wasm-kernels.ts';
  * silent fallback. The grader and the sandboxed child both start through here, so student
  * code runs on the same backend, with the same patches, as the grader.
  */
-
-export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
 
 /** tfjs's own name for each backend. */
 const TFJS_NAME: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
@@ -25,26 +25,10 @@ export interface BackendReport {
   patchedKernels: string[];
 }
 
-export class BackendError extends Error {
-  override name = 'BackendError';
-}
-
-/** MLGRADE_BACKEND, validated; undefined when unset. */
-export function requestedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
-  const value = env.MLGRADE_BACKEND?.trim();
-  if (!value) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(value)) {
-    throw new BackendError(`MLGRADE_BACKEND must be one of ${BACKENDS.join(', ')}, not "${value}"`);
-  }
-  return value as BackendName;
-}
-
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-// Held in a variable so TypeScript does not need the optional package's types to compile.
-const TFJS_NODE = '@tensorflow/tfjs-node';
 let tfjsNodeModule = TFJS_NODE;
 
 /**
@@ -53,15 +37,6 @@ let tfjsNodeModule = TFJS_NODE;
  */
 export function importTfjsNodeFrom(url: string): void {
   tfjsNodeModule = url;
-}
-
-/** The installed tfjs-node's URL, or undefined where it is not installed. */
-export function tfjsNodeUrl(): string | undefined {
-  try {
-    return import.meta.resolve(TFJS_NODE);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Tries one backend; returns why it cannot be used, or undefined when it is now active. */
