@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../src/bench/bench.ts';
+import { runGradingBench } from '../src/bench/grading.ts';
+import { runSvdBench } from '../src/bench/svd.ts';
 import { formatMs, median } from '../src/bench/stats.ts';
 
 describe('bench', () => {
@@ -15,9 +17,32 @@ describe('bench', () => {
   it('measures start-up and round trip and prints them as medians', async () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
-    expect(await runBench({ rounds: 5, starts: 2, tensors: false }, out)).toBe(0);
+    expect(await runBench({ rounds: 5, starts: 2, svd: false, grading: false, tensors: false }, out)).toBe(0);
     expect(text).toMatch(/child start-up \(spawn \+ load submission\), median of 2: [\d.]+ ms/);
     expect(text).toMatch(/round trip for a trivial function, median of 5: [\d.]+ (ms|µs)/);
     expect(text).toMatch(/start-up \/ round trip: \d+×/);
+  });
+
+  it('times the grader SVD against ml-matrix on the same matrices and prints times, ratios and errors', async () => {
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
+    await runSvdBench({ quick: true }, out);
+    expect(text).toMatch(/^\nsvd \(float64, seeded Gaussian matrices; grader: .*, ml-matrix: .*\)\n/);
+    for (const size of ['100×60', '200×150']) {
+      expect(text).toMatch(new RegExp(`  ${size} grader svd: [\\d.]+ (ms|µs) \\(median of 1\\), reconstruction error \\d\\.\\de-1[3-6]\\n`));
+      expect(text).toMatch(new RegExp(`  ${size} grader singular values only: [\\d.]+ (ms|µs) \\(median of 1\\)\\n`));
+      expect(text).toMatch(new RegExp(`  ${size} ml-matrix svd: [\\d.]+ (ms|µs) \\(median of 1\\), reconstruction error \\d\\.\\de-1[3-6]\\n`));
+      expect(text).toMatch(new RegExp(`  ${size} ml-matrix / grader \\(full svd, same matrix\\): [\\d.]+×\\n`));
+    }
+    expect(text.trim().split('\n')).toHaveLength(1 + 2 * 4);
+  });
+
+  it('times a whole grading run and splits it into the submission and the grader', async () => {
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
+    await runGradingBench(out, 'cnn-layers');
+    expect(text).toMatch(/^\ngrading \(cnn-layers, reference solution, one run\)\n {2}whole run: [\d.]+ (ms|s) \(score 84\/84\)\n/);
+    expect(text).toMatch(/ {2}in the submission's functions: [\d.]+ (ms|µs|s)\n/);
+    expect(text).toMatch(/ {2}slowest problems in the submission: \w+ [\d.]+ (ms|µs|s), \w+ /);
   });
 });

@@ -10,3 +10,7 @@ type Starter<T> = T;
 export const cnnLayers = (
   solution: typeof import('../../solutions/cnn-layers/layers.ts'),
 ): Starter<typeof import('../../starter/cnn-layers/layers.ts')> => solution;
+
+export const pca = (
+  solution: typeof import('../../solutions/pca/pca.ts'),
+): Starter<typeof import('../../starter/pca/pca.ts')> => solution;

@@ -8,10 +8,11 @@ import { formatMs, median } from './stats.ts';
 const TRIVIAL = 'export function identity(x: number): number { return x; }\n';
 
 /**
- * `npm run bench`: what the sandbox costs. Times are medians over many runs, measured in
- * this one process, so the ratios compare like with like on whatever machine runs it.
+ * `npm run bench`: what the sandbox costs, then the grader's SVD against ml-matrix's, then the
+ * tensor workloads. Times are medians over many runs, measured in this one process, so the
+ * ratios compare like with like on whatever machine runs it.
  */
-export async function runBench(options: { rounds: number; starts?: number; tensors?: boolean; quick?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runBench(options: { rounds: number; starts?: number; svd?: boolean; grading?: boolean; tensors?: boolean; quick?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-bench-'));
   writeFileSync(path.join(dir, 'bench.ts'), TRIVIAL);
   const session = await SandboxSession.open({
@@ -53,6 +54,14 @@ export async function runBench(options: { rounds: number; starts?: number; tenso
   } finally {
     session.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (options.svd ?? true) {
+    const { runSvdBench } = await import('./svd.ts');
+    await runSvdBench({ quick: options.quick }, out);
+  }
+  if (options.grading ?? true) {
+    const { runGradingBench } = await import('./grading.ts');
+    await runGradingBench(out);
   }
   if (options.tensors ?? true) {
     const { runTensorBench } = await import('./tensor.ts');

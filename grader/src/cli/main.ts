@@ -154,11 +154,17 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
 
   program
     .command('bench')
-    .description('measure the sandbox (child start-up, per-call round trip) and tensor workloads on every backend available (medians and ratios)')
+    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, a whole grading run of pca, and tensor workloads on every backend available (medians and ratios)')
     .option('--rounds <n>', 'round trips to time', '200')
+    .option('--no-svd', 'skip the SVD comparison')
+    .option('--no-grading', 'skip the timed grading run of pca')
     .option('--no-tensors', 'skip the tensor workloads')
-    .option('--quick', 'time each tensor workload once')
-    .action(exitWith(state, async (flags: { rounds: string; tensors: boolean; quick?: boolean }) => runBench({ rounds: Number(flags.rounds), tensors: flags.tensors, quick: flags.quick })));
+    .option('--quick', 'time each tensor workload once, and the SVD on small matrices')
+    .action(
+      exitWith(state, async (flags: { rounds: string; svd: boolean; grading: boolean; tensors: boolean; quick?: boolean }) =>
+        runBench({ rounds: Number(flags.rounds), svd: flags.svd, grading: flags.grading, tensors: flags.tensors, quick: flags.quick }),
+      ),
+    );
 
   return program;
 }

@@ -1,0 +1,322 @@
+/**
+ * Checks for the `pca` assignment. They test what is mathematically true of every correct
+ * answer — orthonormality, reconstruction, Eckart–Young optimality, captured variance,
+ * subspaces compared by principal angles — and never compare singular vectors entry by
+ * entry, whose signs (and, for repeated singular values, whose basis) are free.
+ */
+import type { Rng } from '../../grader/src/cases/rng.ts';
+import { allClose, formatNumber } from '../../grader/src/checks/allclose.ts';
+import { allOf, fail, invariant, labelled, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
+import { frobeniusSquared, type Matrix, matMul, orthonormalityError, transpose } from '../../grader/src/linalg/dense.ts';
+import { principalCosines } from '../../grader/src/linalg/subspace.ts';
+import { singularValues, svd } from '../../grader/src/linalg/svd.ts';
+import { orthonormalRows } from './data.ts';
+
+/** Orthonormality and reconstruction: a backward-stable SVD is ~1e-14 (eig(XᵀX) is worse for small σ: see orthonormalColumns). */
+export const ORTHONORMALITY_TOLERANCE = 1e-8;
+export const RELATIVE_TOLERANCE = 1e-8;
+/** Rounding allowance for vectors computed through XᵀX (see orthonormalColumns): ~45ε. */
+export const GRAM_ROUNDING = 1e-14;
+/** For σᵢ near zero, σᵢ² is compared instead of σᵢ (see singularValuesMatch). */
+export const SQUARED_TOLERANCE = 1e-12;
+/** Singular values below this fraction of σ₁ count as zero: their vectors are not graded. */
+export const ZERO_SINGULAR_VALUE = 1e-8;
+/** The autoencoder: final loss within 2 % of the optimum, subspace cosines ≥ 0.99. */
+export const AUTOENCODER_LOSS_SLACK = 0.02;
+export const AUTOENCODER_MIN_COSINE = 0.99;
+export const PROCRUSTES_MIN_CORRELATION = 0.9;
+
+const fmt = (value: number): string => formatNumber(value);
+
+export function shapeOf(M: Matrix): string {
+  return `${M.length}×${M[0]?.length ?? 0}`;
+}
+
+function expectShape(name: string, M: Matrix, rows: number, cols: number, advice = ''): Verdict | undefined {
+  const width = M[0]?.length ?? 0;
+  if (M.length === rows && (rows === 0 || width === cols)) return undefined;
+  return fail(`${name} is ${shapeOf(M)}; expected ${rows}×${cols}${advice}`);
+}
+
+export function columnMeans(X: Matrix): number[] {
+  return X[0].map((_, j) => X.reduce((sum, row) => sum + row[j], 0) / X.length);
+}
+
+export function populationScales(X: Matrix, mean: number[]): number[] {
+  return mean.map((m, j) => Math.sqrt(X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0) / X.length) || 1);
+}
+
+/** (X − mean) / scale, the matrix PCA decomposes. */
+export function normalized(X: Matrix, mean: number[], scale: number[]): Matrix {
+  return X.map((row) => row.map((v, j) => (v - mean[j]) / scale[j]));
+}
+
+/** The top-k right singular vectors of A, as rows. */
+export function topDirections(A: Matrix, k: number): Matrix {
+  return transpose(svd(A).V).slice(0, k);
+}
+
+/** σ_k > σ_{k+1} by a margin: then the best rank-k subspace is unique. */
+export function hasGap(S: number[], k: number): boolean {
+  if (k === 0 || k >= S.length) return true;
+  return S[k - 1] - S[k] > 1e-6 * S[0];
+}
+
+function columnsOf(M: Matrix, count: number): Matrix {
+  return Array.from({ length: count }, (_, j) => M.map((row) => row[j]));
+}
+
+// ── svd ──────────────────────────────────────────────────────────────────────────────────
+
+export interface SvdAnswer {
+  U: Matrix;
+  S: number[];
+  V: Matrix;
+}
+
+/**
+ * The columns of U (or V) are orthonormal: entry (i, j) of QᵀQ − I must be within
+ * max(1e-8, GRAM_ROUNDING·σ₁²/(σᵢσⱼ)). The second term is the rounding of any SVD computed
+ * through the eigenvalues of XᵀX, whose vectors Xv/σ lose orthogonality like ε·σ₁²/(σᵢσⱼ)
+ * (measured: up to 5.3e-7 on 6 of 2000 hidden "random shapes", whose σ_min is ~1e-4·σ₁ or
+ * less; with this rule 0 of 2000 fail) — a correct method, which must not lose points;
+ * GRAM_ROUNDING is ~45ε, a 45× margin. Wrong vectors are off by far more.
+ */
+function orthonormalColumns(name: 'U' | 'V', columns: Matrix, S: number[]): Verdict {
+  let worst = { ratio: 0, error: 0, tolerance: ORTHONORMALITY_TOLERANCE, i: 0, j: 0 };
+  for (let i = 0; i < columns.length; i++) {
+    for (let j = i; j < columns.length; j++) {
+      let dot = 0;
+      for (let t = 0; t < columns[i].length; t++) dot += columns[i][t] * columns[j][t];
+      const error = Math.abs(dot - (i === j ? 1 : 0));
+      const tolerance = Math.max(ORTHONORMALITY_TOLERANCE, (GRAM_ROUNDING * S[0] * S[0]) / (S[i] * S[j]));
+      if (error / tolerance > worst.ratio) worst = { ratio: error / tolerance, error, tolerance, i, j };
+    }
+  }
+  const { error, tolerance, i, j } = worst;
+  return invariant(
+    worst.ratio <= 1,
+    `the columns of ${name} are not orthonormal: entry (${i}, ${j}) of ${name}ᵀ${name} is off from the identity by ${fmt(error)} (tolerance ${fmt(tolerance)})`,
+    { [`${name.toLowerCase()}Error`]: error },
+  );
+}
+
+/**
+ * S against the reference. Each σᵢ must agree to 1e-8·σ₁ — or, for (nearly) zero singular
+ * values, σᵢ² must agree to 1e-12·σ₁²: a correct SVD through the eigenvalues of XᵀX gets a
+ * zero σ as the square root of an eigenvalue of size ~ε·σ₁², i.e. ~1e-8·σ₁, and must not
+ * lose points for it.
+ */
+function singularValuesMatch(S: number[], expected: number[]): Verdict {
+  const sigma1 = expected[0];
+  const close = (got: number, want: number): boolean =>
+    Math.abs(got - want) <= RELATIVE_TOLERANCE * sigma1 || Math.abs(got * got - want * want) <= SQUARED_TOLERANCE * sigma1 * sigma1;
+  const wrong = S.map((s, i) => i).filter((i) => !close(S[i], expected[i]));
+  if (wrong.length === 0) return pass();
+  const i = wrong[0];
+  return fail(
+    `singular values: S[${i}] is ${fmt(S[i])}, expected ${fmt(expected[i])} (off by ${fmt(Math.abs(S[i] - expected[i]))}); ${wrong.length} of ${S.length} differ by more than ${RELATIVE_TOLERANCE}·σ₁`,
+    { wrongSingularValues: wrong.length },
+  );
+}
+
+export function checkSvd(X: Matrix, answer: SvdAnswer, expected: SvdAnswer): Verdict {
+  const n = X.length;
+  const d = X[0].length;
+  const r = Math.min(n, d);
+  const shape =
+    expectShape('U', answer.U, n, r, ` (n×r with r = min(n, d) = ${r}: the thin SVD)`) ??
+    expectShape('V', answer.V, d, r, ` (d×r with r = min(n, d) = ${r}: V's columns are the right singular vectors)`) ??
+    (answer.S.length === r ? undefined : fail(`S has ${answer.S.length} entries; expected r = min(n, d) = ${r}`));
+  if (shape) return shape;
+  const { S } = answer;
+  const sigma1 = expected.S[0];
+  const checks: Verdict[] = [];
+  const negative = S.findIndex((s) => s < 0);
+  if (negative >= 0) checks.push(fail(`S[${negative}] = ${fmt(S[negative])} is negative; singular values are ≥ 0 (flip the sign of the matching column of U instead)`));
+  const rise = S.findIndex((s, i) => i > 0 && s > S[i - 1] + 1e-12 * sigma1);
+  if (rise >= 0) checks.push(fail(`S is not sorted from the largest down: S[${rise - 1}] = ${fmt(S[rise - 1])} < S[${rise}] = ${fmt(S[rise])}`));
+  checks.push(singularValuesMatch(S, expected.S));
+  // Vectors belonging to zero singular values are not determined by X; only the others are graded.
+  const significant = expected.S.filter((s) => s > ZERO_SINGULAR_VALUE * sigma1).length;
+  checks.push(orthonormalColumns('U', columnsOf(answer.U, significant), expected.S));
+  checks.push(orthonormalColumns('V', columnsOf(answer.V, significant), expected.S));
+  const rebuilt = matMul(answer.U.map((row) => row.map((u, j) => u * S[j])), transpose(answer.V));
+  const residual = Math.sqrt(frobeniusSquared(X.map((row, i) => row.map((v, j) => v - rebuilt[i][j]))) / Math.max(frobeniusSquared(X), Number.MIN_VALUE));
+  checks.push(invariant(residual <= RELATIVE_TOLERANCE, `U·diag(S)·Vᵀ does not rebuild X: ‖X − U·diag(S)·Vᵀ‖_F / ‖X‖_F = ${fmt(residual)} (tolerance ${RELATIVE_TOLERANCE})`, { residual }));
+  return allOf(checks);
+}
+
+// ── low-rank approximation ───────────────────────────────────────────────────────────────
+
+export interface LowRankReport {
+  verdict: Verdict;
+  error: number;
+  optimum: number;
+}
+
+/** Mean squared error of projecting X onto random k-dimensional subspaces of its rows' space. */
+export function randomProjectionError(X: Matrix, k: number, rng: Rng, draws = 5): number {
+  if (k === 0) return frobeniusSquared(X);
+  let total = 0;
+  for (let t = 0; t < draws; t++) {
+    const Q = orthonormalRows(rng, k, X[0].length);
+    const projected = matMul(matMul(X, transpose(Q)), Q);
+    total += frobeniusSquared(X.map((row, i) => row.map((v, j) => v - projected[i][j])));
+  }
+  return total / draws;
+}
+
+/** Singular values of a case's input, computed once when several calls share it (the photo at three k). */
+const spectra = new WeakMap<Matrix, number[]>();
+function spectrumOf(X: Matrix): number[] {
+  let S = spectra.get(X);
+  if (!S) spectra.set(X, (S = singularValues(X)));
+  return S;
+}
+
+export function checkLowRank(X: Matrix, k: number, answer: Matrix, expected: Matrix): LowRankReport {
+  const n = X.length;
+  const d = X[0].length;
+  const S = spectrumOf(X);
+  const optimum = S.slice(k).reduce((sum, s) => sum + s * s, 0);
+  const shape = expectShape('the approximation', answer, n, d, ' (the same shape as X)');
+  if (shape) return { verdict: shape, error: NaN, optimum };
+  const error = frobeniusSquared(X.map((row, i) => row.map((v, j) => v - answer[i][j])));
+  const total = frobeniusSquared(X);
+  const checks: Verdict[] = [];
+  const answerS = singularValues(answer);
+  const extra = answerS[k] ?? 0;
+  checks.push(
+    invariant(
+      extra <= RELATIVE_TOLERANCE * S[0],
+      `the answer has rank above k = ${k}: its singular value number ${k + 1} is ${fmt(extra)} (should be ≈ 0, at most ${fmt(RELATIVE_TOLERANCE * S[0])})`,
+      { extraSingularValue: extra },
+    ),
+  );
+  checks.push(
+    invariant(
+      Math.abs(error - optimum) <= RELATIVE_TOLERANCE * optimum + 1e-12 * total,
+      `your rank-${k} error ‖X − X_k‖²_F is ${fmt(error)}; the Eckart–Young optimum is ${fmt(optimum)} (the sum of σᵢ² for i > ${k})`,
+      { error, optimum },
+    ),
+  );
+  if (hasGap(S, k)) {
+    checks.push(allClose(answer, expected, { name: 'X_k', rtol: 1e-6, atol: 1e-7 * Math.sqrt(total / (n * d)) }));
+  }
+  return { verdict: allOf(checks), error, optimum };
+}
+
+// ── pca ──────────────────────────────────────────────────────────────────────────────────
+
+export interface PcaAnswer {
+  mean: number[];
+  scale: number[];
+  components: Matrix;
+  explainedVarianceRatio: number[];
+  loadings: Matrix;
+}
+
+export function checkPca(X: Matrix, k: number, standardize: boolean, answer: PcaAnswer, expected: PcaAnswer): Verdict {
+  const n = X.length;
+  const d = X[0].length;
+  const mean = columnMeans(X);
+  const scale = standardize ? populationScales(X, mean) : mean.map(() => 1);
+  const spread = Math.max(...X.flat().map(Math.abs));
+  const checks: Verdict[] = [];
+  checks.push(allClose(answer.mean, mean, { name: 'mean', rtol: 1e-9, atol: 1e-12 * spread }));
+  checks.push(allClose(answer.scale, scale, { name: 'scale', rtol: 1e-9, atol: 0 }));
+  const shape =
+    expectShape('components', answer.components, k, d, ` (k×d: one principal direction per row${answer.components.length === d && answer.components[0]?.length === k ? '; yours has them as columns' : ''})`) ??
+    expectShape('loadings', answer.loadings, n, k, ' (n×k: one loading vector per example)') ??
+    (answer.explainedVarianceRatio.length === k ? undefined : fail(`explainedVarianceRatio has ${answer.explainedVarianceRatio.length} entries; expected k = ${k}`));
+  if (shape) return allOf([...checks, shape]);
+  const Z = normalized(X, mean, scale);
+  const S = singularValues(Z);
+  const total = S.reduce((sum, s) => sum + s * s, 0);
+  const C = answer.components;
+  const rowsError = orthonormalityError(C);
+  checks.push(invariant(rowsError <= ORTHONORMALITY_TOLERANCE, `the rows of components are not orthonormal: C·Cᵀ differs from the identity by up to ${fmt(rowsError)}`, { rowsError }));
+  // The variance each component captures, ‖Z·cᵢ‖², must be σᵢ²: true of every optimal answer, ties included.
+  const captured = matMul(Z, transpose(C));
+  const capturedVariance = Array.from({ length: k }, (_, i) => captured.reduce((sum, row) => sum + row[i] ** 2, 0));
+  checks.push(
+    labelled(
+      'variance captured by each component (‖Z·cᵢ‖², which must equal σᵢ² of Z in order)',
+      allClose(capturedVariance, S.slice(0, k).map((s) => s * s), { name: 'captured', rtol: 0, atol: RELATIVE_TOLERANCE * S[0] ** 2 }),
+    ),
+  );
+  if (hasGap(S, k) && k > 0) {
+    const cosines = principalCosines(C, expected.components);
+    const worst = Math.min(...cosines);
+    checks.push(invariant(worst >= 1 - RELATIVE_TOLERANCE, `your components span a different subspace from the top-${k} principal directions: the smallest principal-angle cosine is ${fmt(worst)} (should be 1)`, { worstCosine: worst }));
+  }
+  checks.push(
+    labelled('explainedVarianceRatio', allClose(answer.explainedVarianceRatio, S.slice(0, k).map((s) => (s * s) / total), { name: 'explainedVarianceRatio', rtol: RELATIVE_TOLERANCE, atol: 1e-14 })),
+  );
+  const zScale = Math.sqrt(total / (n * d)) || 1;
+  checks.push(labelled('loadings must equal Z·componentsᵀ (with your components)', allClose(answer.loadings, captured, { name: 'loadings', rtol: RELATIVE_TOLERANCE, atol: 1e-10 * zScale })));
+  return allOf(checks);
+}
+
+// ── autoencoder ──────────────────────────────────────────────────────────────────────────
+
+export interface AutoencoderAnswer {
+  W1: Matrix;
+  W2: Matrix;
+  losses: number[];
+}
+
+/** Mean over examples of ‖x̃ − x̃·W1·W2‖² on centred data. */
+export function autoencoderLoss(Xc: Matrix, W1: Matrix, W2: Matrix): number {
+  const output = matMul(matMul(Xc, W1), W2);
+  return frobeniusSquared(Xc.map((row, i) => row.map((v, j) => v - output[i][j]))) / Xc.length;
+}
+
+export interface AutoencoderReport {
+  verdict: Verdict;
+  loss: number;
+  optimum: number;
+}
+
+export function checkAutoencoder(X: Matrix, k: number, epochs: number, answer: AutoencoderAnswer): AutoencoderReport {
+  const d = X[0].length;
+  const Xc = normalized(X, columnMeans(X), X[0].map(() => 1));
+  const S = singularValues(Xc);
+  const optimum = S.slice(k).reduce((sum, s) => sum + s * s, 0) / X.length;
+  const shape =
+    expectShape('W1', answer.W1, d, k, ' (d×k: the encoder)') ??
+    expectShape('W2', answer.W2, k, d, ' (k×d: the decoder)') ??
+    (answer.losses.length === epochs ? undefined : fail(`losses has ${answer.losses.length} entries; expected one per step (${epochs})`));
+  if (shape) return { verdict: shape, loss: NaN, optimum };
+  const loss = autoencoderLoss(Xc, answer.W1, answer.W2);
+  const checks: Verdict[] = [];
+  checks.push(
+    invariant(
+      loss <= (1 + AUTOENCODER_LOSS_SLACK) * optimum,
+      `the trained autoencoder's loss is ${fmt(loss)}, ${fmt(loss / optimum)}× the optimum ${fmt(optimum)} that PCA reaches (Eckart–Young: Σ_{i>${k}} σᵢ² / n); it must be within ${AUTOENCODER_LOSS_SLACK * 100} %`,
+      { loss, optimum },
+    ),
+  );
+  const cosines = principalCosines(answer.W2, topDirections(Xc, k));
+  // A W2 of rank below k spans fewer directions, and has fewer principal angles.
+  const worst = cosines.length < k ? 0 : Math.min(...cosines);
+  checks.push(
+    invariant(
+      worst >= AUTOENCODER_MIN_COSINE,
+      cosines.length < k
+        ? `the rows of W2 span only ${cosines.length} dimension${cosines.length === 1 ? '' : 's'}; the decoder must span the top-${k} principal subspace`
+        : `the rows of W2 do not span the top-${k} principal subspace: principal-angle cosines ${cosines.map(fmt).join(', ')} (each must be ≥ ${AUTOENCODER_MIN_COSINE})`,
+      { cosines },
+    ),
+  );
+  const last = answer.losses[answer.losses.length - 1];
+  checks.push(
+    invariant(
+      Math.abs(last - loss) <= 0.05 * loss + 1e-9,
+      `losses[${epochs - 1}] is ${fmt(last)}, but the weights you returned have loss ${fmt(loss)}: losses must record the mean squared reconstruction error on the centred data`,
+    ),
+  );
+  return { verdict: allOf(checks), loss, optimum };
+}
+
