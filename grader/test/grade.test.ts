@@ -224,4 +224,23 @@ export default defineAssignment({ id: 'memo', title: 'T', module: 'main.ts', pro
     expect(calls.filter((x) => x === '0')).toHaveLength(1);
     expect(calls).toHaveLength(5);
   });
+
+  it('are never shared between two assignments that happen to have the same id', async () => {
+    const other = tempDir({
+      'assignments/memo/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'memo', title: 'T', module: 'main.ts', problems: [{
+  export: 'f', title: 'F', points: 1, output: z.number(), reference: (x: number) => -x,
+  cases: [{ name: 'shared', args: () => [2] }],
+  check: ({ output, expected }) => ({ score: output === expected ? 1 : 0, message: \`expected \${expected}\` }),
+}] });
+`,
+      'solutions/memo/main.ts': 'export const f = (x: number): number => -x;\n',
+    });
+    for (const dir of [root, other]) {
+      const assignment = await loadAssignment('memo', dir);
+      const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 'a', seed: '0', secret: 'test-secret' });
+      expect(result.score).toBe(1);
+    }
+  });
 });

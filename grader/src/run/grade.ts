@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
+import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { createRng } from '../cases/rng.ts';
 import { validateValue } from '../checks/values.ts';
@@ -83,14 +83,15 @@ interface CaseOutcome {
 type TensorSupport = typeof import('./tensors.ts');
 
 /**
- * Reference answers by assignment, problem and arguments. References are deterministic
+ * Reference answers by reference function and arguments. References are deterministic
  * functions of their arguments (they run on a copy, in the trusted process), so an answer
- * computed for one submission is the answer for every other: \`mlgrade check\` and batch
+ * computed for one submission is the answer for every other: `mlgrade check` and batch
  * grading then pay once for cases that every student shares (a photo, a real data set).
  * Bounded, oldest first out; tensor assignments are not cached (their values live in tfjs).
  */
-const referenceCache = new Map<string, { value: unknown }>();
-const REFERENCE_CACHE_ENTRIES = 256;
+const referenceCache = new WeakMap<AnyFunction, Map<string, { value: unknown }>>();
+/** Per reference function; the oldest answer makes room for a new one. */
+const REFERENCE_CACHE_ENTRIES = 64;
 
 /** JSON would make NaN, ±Infinity and undefined all `null`, and -0 plain 0: keep them apart. */
 function keyPart(_key: string, value: unknown): unknown {
@@ -105,7 +106,7 @@ function keyPart(_key: string, value: unknown): unknown {
 class Uncacheable extends Error {}
 
 /** The cache key of a reference call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
-function referenceKey(assignment: string, problem: string, args: unknown[]): string | undefined {
+function referenceKey(args: unknown[]): string | undefined {
   let text: string;
   try {
     text = JSON.stringify(args, keyPart);
@@ -113,12 +114,18 @@ function referenceKey(assignment: string, problem: string, args: unknown[]): str
     if (error instanceof Uncacheable) return undefined;
     throw error;
   }
-  return createHash('sha256').update(assignment).update('\u0000').update(problem).update('\u0000').update(text).digest('hex');
+  return createHash('sha256').update(text).digest('hex');
 }
 
-function rememberReference(key: string, value: unknown): void {
-  if (referenceCache.size >= REFERENCE_CACHE_ENTRIES) referenceCache.delete(referenceCache.keys().next().value!);
-  referenceCache.set(key, { value });
+function rememberedAnswers(reference: AnyFunction): Map<string, { value: unknown }> {
+  let answers = referenceCache.get(reference);
+  if (!answers) referenceCache.set(reference, (answers = new Map<string, { value: unknown }>()));
+  return answers;
+}
+
+function rememberReference(answers: Map<string, { value: unknown }>, key: string, value: unknown): void {
+  if (answers.size >= REFERENCE_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
+  answers.set(key, { value });
 }
 
 class Grader {
@@ -367,12 +374,13 @@ class Grader {
    * referenceCache), so grading many submissions computes each shared case once.
    */
   private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, copy: unknown[]): Promise<unknown> {
-    const key = this.tensors ? undefined : referenceKey(this.options.assignment.spec.id, problem.export, copy);
-    const remembered = key === undefined ? undefined : referenceCache.get(key);
+    const key = this.tensors ? undefined : referenceKey(copy);
+    const answers = rememberedAnswers(problem.reference);
+    const remembered = key === undefined ? undefined : answers.get(key);
     if (remembered) return structuredClone(remembered.value);
     try {
       const value: unknown = await problem.reference(...copy);
-      if (key !== undefined) rememberReference(key, structuredClone(value));
+      if (key !== undefined) rememberReference(answers, key, structuredClone(value));
       return value;
     } catch (error) {
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);

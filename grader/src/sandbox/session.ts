@@ -156,8 +156,11 @@ export class SandboxSession {
   /** Calls an exported function of the submission in the sandbox. */
   async call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
     if (this.loadFailure) throw new Error(`SandboxSession.call: the submission did not load (${this.loadFailure.message})`);
+    // A spare that loaded long ago may have died since; then a new process is started.
+    if (this.loading && (await this.loading).outcome.kind === 'ok' && this.child?.alive) this.loading = undefined;
     if (this.loading || !this.child?.alive) {
-      const restarted = await (this.loading ?? this.start());
+      this.stop();
+      const restarted = await this.start();
       this.loading = undefined;
       if (restarted.outcome.kind !== 'ok') {
         this.child?.kill();
