@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
@@ -25,6 +26,27 @@ function firstLoss(result: Result): string {
   return '';
 }
 
+/**
+ * Runs `work` on every item, at most `limit` at a time, and returns the results in order.
+ * Gradings of an assignment without tensors share nothing but the remembered reference
+ * answers, so two can run side by side: one grader computes while the other waits for its
+ * sandboxed process. Tensor assignments run one at a time (tfjs scopes are process-wide).
+ */
+async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const concurrency = (assignment: LoadedAssignment): number => (assignment.spec.tensors ? 1 : Math.max(1, Math.min(2, availableParallelism())));
+
 async function grade(assignment: LoadedAssignment, submissionDir: string, student = 'selfcheck-1'): Promise<Result> {
   return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET });
 }
@@ -40,22 +62,22 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   };
 
   // 1. The reference earns full marks for every student variant.
-  const lost: string[] = [];
-  let reference: Result | undefined;
-  for (const student of SELF_CHECK_STUDENTS) {
-    const result = await grade(assignment, assignment.solutionDir, student);
-    reference ??= result;
-    if (result.score !== result.maxScore) lost.push(`${student}: ${formatScore(result.score)}/${formatScore(result.maxScore)} (${result.loadError ?? firstLoss(result)})`);
-  }
-  add(`reference scores full marks for ${SELF_CHECK_STUDENTS.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference!.maxScore)}/${formatScore(reference!.maxScore)} each` : lost.join('; '));
+  // 2. Grading is deterministic apart from timing: the first student is graded twice.
+  // 3. The starter scores zero and grading completes.
+  const runs = [...SELF_CHECK_STUDENTS.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: SELF_CHECK_STUDENTS[0] }, { dir: assignment.starterDir, student: SELF_CHECK_STUDENTS[0] }];
+  const results = await inOrder(runs, concurrency(assignment), ({ dir, student }) => grade(assignment, dir, student));
+  const starter = results.pop()!;
+  const again = results.pop()!;
+  const reference = results[0];
+  const lost = results
+    .map((result, i) => ({ result, student: SELF_CHECK_STUDENTS[i] }))
+    .filter(({ result }) => result.score !== result.maxScore)
+    .map(({ result, student }) => `${student}: ${formatScore(result.score)}/${formatScore(result.maxScore)} (${result.loadError ?? firstLoss(result)})`);
+  add(`reference scores full marks for ${SELF_CHECK_STUDENTS.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference.maxScore)}/${formatScore(reference.maxScore)} each` : lost.join('; '));
 
-  // 2. Grading is deterministic apart from timing.
-  const again = await grade(assignment, assignment.solutionDir);
-  const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference!));
+  const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference));
   add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
 
-  // 3. The starter scores zero and grading completes.
-  const starter = await grade(assignment, assignment.starterDir);
   const starterOk = starter.score === 0 && starter.problems.length === spec.problems.length;
   add('starter scores 0 and grading completes', starterOk, starterOk ? `0/${formatScore(starter.maxScore)}` : `starter scored ${formatScore(starter.score)}: ${firstLoss(starter) || starter.loadError || ''}`);
 
@@ -73,25 +95,29 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? `${spec.problems.length} problems` : `no mistake targets: ${untested.join(', ')}`);
 
   // 6. Each mistake loses points on its problem, carries its hint, and costs nothing elsewhere.
-  for (const id of files.filter((f) => declared.has(f))) {
-    const { problem, hint } = declared.get(id)!;
+  const mistakes = files.filter((f) => declared.has(f));
+  const mistakeResults = await inOrder(mistakes, concurrency(assignment), async (id) => {
     const submission = await buildMistakeSubmission(assignment, id);
     try {
-      const result = await grade(assignment, submission.dir);
-      const target = result.problems.find((p) => p.name === problem)!;
-      const hinted = target.cases.some((c) => c.mistake === id && c.message.includes(hint));
-      const dependants = new Set(spec.problems.filter((p) => (p.dependsOn ?? []).includes(problem)).map((p) => p.export));
-      const collateral = result.problems.filter((p) => p.name !== problem && !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
-      const ok = target.score < target.maxScore && hinted && collateral.length === 0;
-      const detail = [
-        `${problem} ${formatScore(target.score)}/${formatScore(target.maxScore)}`,
-        hinted ? 'hint shown' : 'hint NOT shown on any visible case',
-        collateral.length ? `also lost points on ${collateral.join(', ')}` : '',
-      ].filter(Boolean).join(', ');
-      add(`mistake ${id} is caught`, ok, detail);
+      return await grade(assignment, submission.dir);
     } finally {
       submission.remove();
     }
+  });
+  for (const [index, id] of mistakes.entries()) {
+    const { problem, hint } = declared.get(id)!;
+    const result = mistakeResults[index];
+    const target = result.problems.find((p) => p.name === problem)!;
+    const hinted = target.cases.some((c) => c.mistake === id && c.message.includes(hint));
+    const dependants = new Set(spec.problems.filter((p) => (p.dependsOn ?? []).includes(problem)).map((p) => p.export));
+    const collateral = result.problems.filter((p) => p.name !== problem && !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
+    const ok = target.score < target.maxScore && hinted && collateral.length === 0;
+    const detail = [
+      `${problem} ${formatScore(target.score)}/${formatScore(target.maxScore)}`,
+      hinted ? 'hint shown' : 'hint NOT shown on any visible case',
+      collateral.length ? `also lost points on ${collateral.join(', ')}` : '',
+    ].filter(Boolean).join(', ');
+    add(`mistake ${id} is caught`, ok, detail);
   }
   return rows;
 }
