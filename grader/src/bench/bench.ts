@@ -41,7 +41,8 @@ export async function runBench(options: { rounds: number; starts?: number; svd?:
     }
     const starts = options.starts ?? 10;
     for (let i = 0; i < starts; i++) {
-      session.recycle();
+      // No spare: each start-up is timed alone, not while another child loads beside it.
+      session.recycle({ prepareNext: false });
       await session.call('identity', [i], 5000);
     }
     const startup = median(session.startups.slice(1));
