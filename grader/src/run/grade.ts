@@ -124,8 +124,14 @@ function rememberedAnswers(reference: AnyFunction): Map<string, { value: unknown
 }
 
 function rememberReference(answers: Map<string, { value: unknown }>, key: string, value: unknown): void {
+  let copy: unknown;
+  try {
+    copy = structuredClone(value);
+  } catch {
+    return; // an answer that cannot be copied (e.g. holding a function) is simply not remembered
+  }
   if (answers.size >= REFERENCE_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
-  answers.set(key, { value });
+  answers.set(key, { value: copy });
 }
 
 class Grader {
@@ -380,7 +386,7 @@ class Grader {
     if (remembered) return structuredClone(remembered.value);
     try {
       const value: unknown = await problem.reference(...copy);
-      if (key !== undefined) rememberReference(answers, key, structuredClone(value));
+      if (key !== undefined) rememberReference(answers, key, value);
       return value;
     } catch (error) {
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
