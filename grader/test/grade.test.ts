@@ -225,6 +225,25 @@ export default defineAssignment({ id: 'memo', title: 'T', module: 'main.ts', pro
     expect(calls).toHaveLength(5);
   });
 
+  it('that cannot be copied are used but not remembered', async () => {
+    const dir = tempDir({
+      'assignments/fn/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'fn', title: 'T', module: 'main.ts', problems: [{
+  export: 'f', title: 'F', points: 1, output: z.number(), reference: (x: number) => ({ value: x + 1, explain: () => 'x + 1' }),
+  cases: [{ name: 'c', args: () => [2] }],
+  check: ({ output, expected }) => ({ score: output === expected.value ? 1 : 0, message: expected.explain() }),
+}] });
+`,
+      'solutions/fn/main.ts': 'export const f = (x: number): number => x + 1;\n',
+    });
+    const assignment = await loadAssignment('fn', dir);
+    for (let i = 0; i < 2; i++) {
+      const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 'a', seed: '0', secret: 'test-secret' });
+      expect(result.score).toBe(1);
+    }
+  });
+
   it('are never shared between two assignments that happen to have the same id', async () => {
     const other = tempDir({
       'assignments/memo/assignment.ts': `import { defineAssignment } from ${DEFINE};
