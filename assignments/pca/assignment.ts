@@ -5,6 +5,7 @@ import { finiteNumber, matrix, record, vector } from '../../grader/src/checks/va
 import { allOf, fail, invariant, labelled, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import { generateDigits } from '../../grader/src/data/digits.ts';
 import { generateGenotypes } from '../../grader/src/data/genotypes.ts';
+import { loadIris } from '../../grader/src/data/iris.ts';
 import { PHOTO_CREDIT } from '../../grader/src/data/photo.ts';
 import type { Matrix } from '../../grader/src/linalg/dense.ts';
 import { principalCosines, procrustes } from '../../grader/src/linalg/subspace.ts';
@@ -15,13 +16,13 @@ import {
   checkLowRank,
   checkPca,
   checkSvd,
-  columnMeans,
-  populationScales,
   PROCRUSTES_MIN_CORRELATION,
+  psnr,
   randomProjectionError,
+  rankKStorage,
   topDirections,
 } from './checks.ts';
-import { bostonFeatures, iris, offsetData, orthonormalRows, photo, standardized, withSpectrum } from './data.ts';
+import { bostonFeatures, columnMeans, offsetData, orthonormalRows, photo, populationScales, standardized, withSpectrum } from './data.ts';
 import * as eckartYoungFromK from './mistakes/eckart-young-from-k.ts';
 import * as eckartYoungSigma from './mistakes/eckart-young-sigma.ts';
 import * as lowRankKeepsExtra from './mistakes/low-rank-keeps-extra.ts';
@@ -160,15 +161,15 @@ export default defineAssignment({
           const random = randomProjectionError(r.X, r.k, rng);
           const n = r.X.length;
           const d = r.X[0].length;
-          const psnr = isPhoto ? `, PSNR ${(10 * Math.log10((255 * 255 * n * d) / r.error)).toFixed(1)} dB, storage ${r.k * (n + d + 1)} numbers instead of ${n * d}` : '';
-          lines.push(`k = ${r.k}: your error ${fmt(r.error)} (optimum ${fmt(r.optimum)})${psnr}; a random rank-${r.k} projection of the rows gives ${fmt(random)}, ${(random / r.error).toFixed(1)}× more`);
+          const photoFacts = isPhoto ? `, PSNR ${psnr(r.error, n, d).toFixed(1)} dB, storage ${rankKStorage(r.k, n, d)} numbers instead of ${n * d}` : '';
+          lines.push(`k = ${r.k}: your error ${fmt(r.error)} (optimum ${fmt(r.optimum)})${photoFacts}; a random rank-${r.k} projection of the rows gives ${fmt(random)}, ${(random / r.error).toFixed(1)}× more`);
         }
         const message = verdict.score === 1 ? (lines.length ? lines.join('\n') : 'correct') : [verdict.message, ...lines].join('\n');
         const withMessage: Verdict = { ...verdict, message };
         if (!isPhoto || !visible) return withMessage;
         const original = calls[0].args[0];
         const pictures = drawn(() => [
-          photoFigure(original, reports.filter((r) => Number.isFinite(r.error)).map((r) => ({ k: r.k, pixels: r.output, psnr: 10 * Math.log10((255 * 255 * original.length * original[0].length) / r.error) })), PHOTO_CREDIT),
+          photoFigure(original, reports.filter((r) => Number.isFinite(r.error)).map((r) => ({ k: r.k, pixels: r.output, psnr: psnr(r.error, original.length, original[0].length) })), PHOTO_CREDIT),
         ]);
         return { ...withMessage, figures: pictures };
       },
@@ -197,7 +198,7 @@ export default defineAssignment({
           },
         },
         { name: 'Boston housing, standardized, all 12 components', args: () => [bostonFeatures(), 12, true] },
-        { name: 'iris, k = 2', args: () => [iris().X, 2] },
+        { name: 'iris, k = 2', args: () => [loadIris().X, 2] },
         { name: 'generated digits 300×256, k = 8', args: (rng) => [generateDigits(rng, 300, { size: DIGIT_SIZE }).images, 8] },
         {
           name: 'random data, standardized or not',
@@ -213,7 +214,7 @@ export default defineAssignment({
       check: ({ args: [X, k, standardize = false], output, expected, caseName, visible }) => {
         const verdict = checkPca(X, k, standardize, output, expected);
         if (!visible) return verdict;
-        if (caseName.startsWith('iris')) return { ...verdict, figures: drawn(() => [irisScatter(output.loadings, iris().species)]) };
+        if (caseName.startsWith('iris')) return { ...verdict, figures: drawn(() => [irisScatter(output.loadings, loadIris().species)]) };
         if (caseName.startsWith('generated digits')) return { ...verdict, figures: drawn(() => [eigenDigits(output.components, DIGIT_SIZE)]) };
         if (caseName.startsWith('Boston')) return { ...verdict, figures: drawn(() => [explainedVarianceFigure(output.explainedVarianceRatio, 'the standardized Boston data')]) };
         return verdict;
@@ -323,7 +324,7 @@ export default defineAssignment({
           name: 'clear spectrum, d = 8, k = 2',
           args: (rng) => [offsetData(rng, 200, 8, [2, 1.5, 0.8, 0.5, 0.3, 0.2, 0.1, 0.05], AUTOENCODER_OFFSET), 2, { epochs: 500, learningRate: 0.05, seed: rng.int(1, 1_000_000) }],
         },
-        { name: 'iris, standardized, k = 2', args: (rng) => [standardized(iris().X), 2, { epochs: 600, learningRate: 0.05, seed: rng.int(1, 1_000_000) }] },
+        { name: 'iris, standardized, k = 2', args: (rng) => [standardized(loadIris().X), 2, { epochs: 600, learningRate: 0.05, seed: rng.int(1, 1_000_000) }] },
         {
           name: 'random spectrum',
           visibility: 'hidden',

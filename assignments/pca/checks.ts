@@ -7,10 +7,10 @@
 import type { Rng } from '../../grader/src/cases/rng.ts';
 import { allClose, formatNumber } from '../../grader/src/checks/allclose.ts';
 import { allOf, fail, invariant, labelled, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
-import { frobeniusSquared, type Matrix, matMul, orthonormalityError, transpose } from '../../grader/src/linalg/dense.ts';
+import { centerColumns, frobeniusSquared, type Matrix, matMul, orthonormalityError, transpose } from '../../grader/src/linalg/dense.ts';
 import { principalCosines } from '../../grader/src/linalg/subspace.ts';
 import { singularValues, svd } from '../../grader/src/linalg/svd.ts';
-import { orthonormalRows } from './data.ts';
+import { columnMeans, normalized, orthonormalRows, populationScales } from './data.ts';
 
 /** Orthonormality and reconstruction: a backward-stable SVD is ~1e-14 (eig(XᵀX) is worse for small σ: see orthonormalColumns). */
 export const ORTHONORMALITY_TOLERANCE = 1e-8;
@@ -36,19 +36,6 @@ function expectShape(name: string, M: Matrix, rows: number, cols: number, advice
   const width = M[0]?.length ?? 0;
   if (M.length === rows && (rows === 0 || width === cols)) return undefined;
   return fail(`${name} is ${shapeOf(M)}; expected ${rows}×${cols}${advice}`);
-}
-
-export function columnMeans(X: Matrix): number[] {
-  return X[0].map((_, j) => X.reduce((sum, row) => sum + row[j], 0) / X.length);
-}
-
-export function populationScales(X: Matrix, mean: number[]): number[] {
-  return mean.map((m, j) => Math.sqrt(X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0) / X.length) || 1);
-}
-
-/** (X − mean) / scale, the matrix PCA decomposes. */
-export function normalized(X: Matrix, mean: number[], scale: number[]): Matrix {
-  return X.map((row) => row.map((v, j) => (v - mean[j]) / scale[j]));
 }
 
 /** The top-k right singular vectors of A, as rows. */
@@ -153,6 +140,16 @@ export interface LowRankReport {
   verdict: Verdict;
   error: number;
   optimum: number;
+}
+
+/** Peak signal-to-noise ratio of an 8-bit image approximation: 10·log10(255² / MSE), in dB. */
+export function psnr(squaredError: number, n: number, d: number): number {
+  return 10 * Math.log10((255 * 255 * n * d) / squaredError);
+}
+
+/** Numbers stored for a rank-k approximation of an n×d matrix: U_k, Σ_k and V_k. */
+export function rankKStorage(k: number, n: number, d: number): number {
+  return k * (n + d + 1);
 }
 
 /** Mean squared error of projecting X onto random k-dimensional subspaces of its rows' space. */
@@ -281,7 +278,7 @@ export interface AutoencoderReport {
 
 export function checkAutoencoder(X: Matrix, k: number, epochs: number, answer: AutoencoderAnswer): AutoencoderReport {
   const d = X[0].length;
-  const Xc = normalized(X, columnMeans(X), X[0].map(() => 1));
+  const Xc = centerColumns(X).centered;
   const S = singularValues(Xc);
   const optimum = S.slice(k).reduce((sum, s) => sum + s * s, 0) / X.length;
   const shape =

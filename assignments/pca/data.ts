@@ -5,9 +5,8 @@
  */
 import type { Rng } from '../../grader/src/cases/rng.ts';
 import { loadBoston } from '../../grader/src/data/boston.ts';
-import { loadIris } from '../../grader/src/data/iris.ts';
 import { loadPhoto } from '../../grader/src/data/photo.ts';
-import type { Matrix } from '../../grader/src/linalg/dense.ts';
+import { centerColumns, type Matrix } from '../../grader/src/linalg/dense.ts';
 
 /** k orthonormal vectors of length d (Gram–Schmidt, twice for accuracy), as rows. */
 export function orthonormalRows(rng: Rng, k: number, d: number): Matrix {
@@ -48,20 +47,27 @@ export function offsetData(rng: Rng, n: number, d: number, deviations: number[],
   });
 }
 
+export function columnMeans(X: Matrix): number[] {
+  return centerColumns(X).mean;
+}
+
+/** Each column's population standard deviation (divide by n); a constant column gets 1. */
+export function populationScales(X: Matrix, mean: number[]): number[] {
+  return mean.map((m, j) => Math.sqrt(X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0) / X.length) || 1);
+}
+
+/** (X − mean) / scale, column by column: the matrix PCA decomposes. */
+export function normalized(X: Matrix, mean: number[], scale: number[]): Matrix {
+  return X.map((row) => row.map((v, j) => (v - mean[j]) / scale[j]));
+}
+
 /** Columns scaled to mean 0 and population standard deviation 1 (constant columns kept at 0). */
 export function standardized(X: Matrix): Matrix {
-  const n = X.length;
-  const mean = X[0].map((_, j) => X.reduce((sum, row) => sum + row[j], 0) / n);
-  const sd = X[0].map((_, j) => Math.sqrt(X.reduce((sum, row) => sum + (row[j] - mean[j]) ** 2, 0) / n) || 1);
-  return X.map((row) => row.map((v, j) => (v - mean[j]) / sd[j]));
+  const mean = columnMeans(X);
+  return normalized(X, mean, populationScales(X, mean));
 }
 
 export const bostonFeatures = (): Matrix => loadBoston().X;
-
-export function iris(): { X: Matrix; species: string[] } {
-  const { X, species } = loadIris();
-  return { X, species };
-}
 
 /** The grayscale photo, downscaled 4× to 204×256 so that any student's SVD of it is quick. */
 export const PHOTO_DOWNSCALE = 4;

@@ -7,6 +7,7 @@ import type { Matrix } from '../../grader/src/linalg/dense.ts';
 import { procrustes } from '../../grader/src/linalg/subspace.ts';
 import { imageGrid, lineChart, scatterPlot } from '../../grader/src/report/figures.ts';
 import type { Figure } from '../../grader/src/result/schema.ts';
+import { rankKStorage } from './checks.ts';
 
 /** Runs a figure builder; a picture that cannot be drawn is simply not shown. */
 export function drawn(build: () => Figure[]): Figure[] {
@@ -60,7 +61,10 @@ export interface PhotoApproximation {
 export function photoFigure(original: Matrix, approximations: PhotoApproximation[], credit: string): Figure {
   const n = original.length;
   const d = original[0].length;
-  const labels = approximations.map((a) => `k = ${a.k}: PSNR ${a.psnr.toFixed(1)} dB, ${a.k * (n + d + 1)} numbers (${((100 * a.k * (n + d + 1)) / (n * d)).toFixed(1)} % of ${n * d})`);
+  const labels = approximations.map((a) => {
+    const stored = rankKStorage(a.k, n, d);
+    return `k = ${a.k}: PSNR ${a.psnr.toFixed(1)} dB, ${stored} numbers (${((100 * stored) / (n * d)).toFixed(1)} % of ${n * d})`;
+  });
   return imageGrid('The photo and your rank-k approximations', [original, ...approximations.map((a) => a.pixels)], {
     columns: 2,
     range: [0, 255],

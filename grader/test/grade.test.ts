@@ -9,6 +9,8 @@ const assignment = await loadAssignment('cnn-layers');
 const grade = (submissionDir: string, student = 's1', seed = '0'): Promise<Result> =>
   gradeSubmission({ assignment, submissionDir, student, seed, secret: 'test-secret' });
 const problem = (result: Result, name: string) => result.problems.find((p) => p.name === name)!;
+/** For throwaway assignments written into temporary project roots. */
+const DEFINE = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/assignment/define.ts'));
 
 describe('grading cnn-layers end to end', () => {
   it('gives the reference full marks and a valid, versioned Result', async () => {
@@ -157,7 +159,6 @@ export function conv2d(): number[][] { throw new Error(\`backend \${tf.getBacken
 });
 
 describe('what checks can see and show', () => {
-  const DEFINE = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/assignment/define.ts'));
   const FIGURES = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/report/figures.ts'));
   // The input is a sum of hidden draws; the check replays the generator to get them back.
   const root = tempDir({
@@ -191,7 +192,6 @@ export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', proble
 });
 
 describe('reference answers', () => {
-  const DEFINE = JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/assignment/define.ts'));
   const root = tempDir({
     'assignments/memo/assignment.ts': `import { defineAssignment } from ${DEFINE};
 import { z } from 'zod';

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
+import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { createRng } from '../cases/rng.ts';
 import { validateValue } from '../checks/values.ts';
@@ -12,6 +11,7 @@ import type { TensorCase } from './tensors.ts';
 import { truncateText } from '../sandbox/output.ts';
 import type { CaseResult, CaseStatus, Figure, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
+import { rememberedAnswer } from './reference-cache.ts';
 import { caseSeed, DEVELOPMENT_SECRET } from './seeds.ts';
 import { TOOL_VERSION } from './version.ts';
 
@@ -81,58 +81,6 @@ interface CaseOutcome {
 }
 
 type TensorSupport = typeof import('./tensors.ts');
-
-/**
- * Reference answers by reference function and arguments. References are deterministic
- * functions of their arguments (they run on a copy, in the trusted process), so an answer
- * computed for one submission is the answer for every other: `mlgrade check` and batch
- * grading then pay once for cases that every student shares (a photo, a real data set).
- * Bounded, oldest first out; tensor assignments are not cached (their values live in tfjs).
- */
-const referenceCache = new WeakMap<AnyFunction, Map<string, { value: unknown }>>();
-/** Per reference function; the oldest answer makes room for a new one. */
-const REFERENCE_CACHE_ENTRIES = 64;
-
-/** JSON would make NaN, ±Infinity and undefined all `null`, and -0 plain 0: keep them apart. */
-function keyPart(_key: string, value: unknown): unknown {
-  if (value === undefined) return '\u0000undefined';
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return `\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { [value.constructor.name]: Array.from(value as unknown as ArrayLike<number | bigint>, String) };
-  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') throw new Uncacheable();
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) throw new Uncacheable();
-  return value;
-}
-
-class Uncacheable extends Error {}
-
-/** The cache key of a reference call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
-function referenceKey(args: unknown[]): string | undefined {
-  let text: string;
-  try {
-    text = JSON.stringify(args, keyPart);
-  } catch (error) {
-    if (error instanceof Uncacheable) return undefined;
-    throw error;
-  }
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function rememberedAnswers(reference: AnyFunction): Map<string, { value: unknown }> {
-  let answers = referenceCache.get(reference);
-  if (!answers) referenceCache.set(reference, (answers = new Map<string, { value: unknown }>()));
-  return answers;
-}
-
-function rememberReference(answers: Map<string, { value: unknown }>, key: string, value: unknown): void {
-  let copy: unknown;
-  try {
-    copy = structuredClone(value);
-  } catch {
-    return; // an answer that cannot be copied (e.g. holding a function) is simply not remembered
-  }
-  if (answers.size >= REFERENCE_CACHE_ENTRIES) answers.delete(answers.keys().next().value!);
-  answers.set(key, { value: copy });
-}
 
 class Grader {
   private readonly results = new Map<string, Map<string, CaseResult>>();
@@ -377,16 +325,14 @@ class Grader {
   /**
    * Runs the reference on a copy of the arguments, so it cannot change what the student gets.
    * Answers to plain-data arguments are remembered for the life of the process (see
-   * referenceCache), so grading many submissions computes each shared case once.
+   * reference-cache.ts), so grading many submissions computes each shared case once.
    */
   private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, copy: unknown[]): Promise<unknown> {
-    const key = this.tensors ? undefined : referenceKey(copy);
-    const answers = rememberedAnswers(problem.reference);
-    const remembered = key === undefined ? undefined : answers.get(key);
-    if (remembered) return structuredClone(remembered.value);
+    const memory = this.tensors ? undefined : rememberedAnswer(problem.reference, copy);
+    if (memory?.found) return memory.value;
     try {
       const value: unknown = await problem.reference(...copy);
-      if (key !== undefined) rememberReference(answers, key, value);
+      memory?.remember(value);
       return value;
     } catch (error) {
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
