@@ -58,7 +58,7 @@ describe('grading cnn-layers end to end', () => {
       residualForward: 0,
     });
     const firstMessage = (name: string) => problem(result, name).cases[0].message;
-    expect(firstMessage('conv2d')).toBe('conv2d timed out after 2 s');
+    expect(firstMessage('conv2d')).toBe('conv2d stopped after 2 s of CPU time (limit 2 s of CPU; wall-clock backstop 8 s)');
     expect(problem(result, 'conv2d').cases[0].status).toBe('timeout');
     expect(firstMessage('avgPool2d')).toMatch(/^the submission's process ended unexpectedly \(exit code 0\)/);
     expect(firstMessage('batchNormForward')).toBe('batchNormForward used more than 256 MB of memory and was stopped');

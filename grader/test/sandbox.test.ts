@@ -90,9 +90,17 @@ describe('running a submission', () => {
     try {
       const run = async (name: string) => (await session.call(name, [1], 500)).outcome;
       expect(await run('ok')).toEqual({ kind: 'ok', value: 2 });
-      expect(await run('spin')).toEqual({ kind: 'timeout', message: 'timed out after 0.5 s' });
+      // A generous backstop, so that a busy test machine cannot stop the loop on the wall clock first.
+      expect((await session.call('spin', [1], { cpuMs: 500, backstopMs: 30_000 })).outcome).toEqual({
+        kind: 'timeout',
+        message: 'stopped after 0.5 s of CPU time (limit 0.5 s of CPU; wall-clock backstop 30 s)',
+      });
       expect(await run('ok')).toEqual({ kind: 'ok', value: 2 });
-      expect(await run('never')).toEqual({ kind: 'timeout', message: 'timed out after 0.5 s' });
+      // Waiting uses no CPU: the wall-clock backstop (4 × 0.5 s) stops it.
+      expect(await run('never')).toEqual({
+        kind: 'timeout',
+        message: expect.stringMatching(/^stopped after 2 s of wall-clock time without finishing \(wall-clock backstop 2 s; it had used 0\.\d s of CPU time, limit 0\.5 s\) — is it waiting or sleeping\?$/) as string,
+      });
       expect(await run('exit')).toMatchObject({ kind: 'crash', message: expect.stringContaining('exit code 0') as string });
       expect((await session.call('hog', [], 20_000)).outcome).toEqual({ kind: 'memory', message: 'used more than 200 MB of memory and was stopped' });
       expect(await run('throwsNumber')).toEqual({ kind: 'error', message: 'a thrown number: 42' });

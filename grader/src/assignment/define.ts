@@ -68,7 +68,11 @@ export interface ProblemSpec<A extends unknown[] = any[], O = any> {
   export: string;
   title: string;
   points: number;
-  /** Wall-clock limit for each call. Default 2000 ms. */
+  /**
+   * CPU-time limit for each call, in ms (user + system time of the student's process during
+   * the call, so a grade does not depend on how busy the machine is). Default 2000 ms. A
+   * wall-clock backstop of 4× this stops code that sleeps or waits.
+   */
   timeoutMs?: number;
   /** Problems (by export name) that must pass completely before this one is graded. */
   dependsOn?: string[];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../tensor/backend.ts';
 import { childSources, compileSubmission } from './compile.ts';
-import { type CallResult, SandboxProcess } from './process.ts';
+import { type CallLimits, type CallResult, SandboxProcess } from './process.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 export interface SessionOptions {
@@ -15,6 +15,7 @@ export interface SessionOptions {
   packageDirs: readonly string[];
   memoryMb: number;
   outputBytes: number;
+  /** CPU time (ms) the child may use to load the submission, with the usual wall-clock backstop (see CallLimits). */
   loadTimeoutMs: number;
   /** Set for assignments with tensors: the child starts this backend before loading the submission. */
   tensorBackend?: BackendName;
@@ -153,8 +154,11 @@ export class SandboxSession {
     return this.adopt(this.launch());
   }
 
-  /** Calls an exported function of the submission in the sandbox. */
-  async call(name: string, args: unknown[], timeoutMs: number): Promise<CallResult> {
+  /**
+   * Calls an exported function of the submission in the sandbox, limited by the CPU time of
+   * its process (a number: CPU ms) with a wall-clock backstop (see CallLimits).
+   */
+  async call(name: string, args: unknown[], limits: number | CallLimits): Promise<CallResult> {
     if (this.loadFailure) throw new Error(`SandboxSession.call: the submission did not load (${this.loadFailure.message})`);
     // A spare that loaded long ago may have died since; then a new process is started.
     if (this.loading && (await this.loading).outcome.kind === 'ok' && this.child?.alive) this.loading = undefined;
@@ -168,7 +172,7 @@ export class SandboxSession {
       }
     }
     this.callsOnChild++;
-    return this.child!.call(name, args, timeoutMs);
+    return this.child!.call(name, args, limits);
   }
 
   /**
