@@ -7,8 +7,8 @@ import { generateDigits } from '../../grader/src/data/digits.ts';
 import { generateGenotypes } from '../../grader/src/data/genotypes.ts';
 import { loadIris } from '../../grader/src/data/iris.ts';
 import { PHOTO_CREDIT } from '../../grader/src/data/photo.ts';
-import type { Matrix } from '../../grader/src/linalg/dense.ts';
-import { principalCosines, procrustes } from '../../grader/src/linalg/subspace.ts';
+import { centerColumns, type Matrix } from '../../grader/src/linalg/dense.ts';
+import { procrustes } from '../../grader/src/linalg/subspace.ts';
 import { svd as graderSvd } from '../../grader/src/linalg/svd.ts';
 import * as reference from '../../solutions/pca/pca.ts';
 import {
@@ -20,9 +20,10 @@ import {
   psnr,
   randomProjectionError,
   rankKStorage,
+  sameSubspace,
   topDirections,
 } from './checks.ts';
-import { bostonFeatures, columnMeans, offsetData, orthonormalRows, photo, populationScales, standardized, withSpectrum } from './data.ts';
+import { bostonFeatures, columnMeans, normalized, offsetData, orthonormalRows, photo, populationScales, standardized, withSpectrum } from './data.ts';
 import * as eckartYoungFromK from './mistakes/eckart-young-from-k.ts';
 import * as eckartYoungSigma from './mistakes/eckart-young-sigma.ts';
 import * as lowRankKeepsExtra from './mistakes/low-rank-keeps-extra.ts';
@@ -229,9 +230,14 @@ export default defineAssignment({
           id: 'pca-not-centred',
           hint: 'Your components are the top singular vectors of the data without centring. Subtract the column means first: otherwise the first component mostly points at the mean, not along the direction of largest variance.',
           matches: ({ args: [X, k, standardize = false], output }) => {
-            const scale = standardize ? populationScales(X, columnMeans(X)) : X[0].map(() => 1);
             if (output.components.length !== k || output.components[0]?.length !== X[0].length) return false;
-            return Math.min(...principalCosines(output.components, uncentredDirections(X, scale, k))) >= 0.999;
+            const mean = columnMeans(X);
+            const scale = standardize ? populationScales(X, mean) : X[0].map(() => 1);
+            const uncentred = uncentredDirections(X, scale, k);
+            // Where centring leaves the top-k subspace where it was (k = d spans everything),
+            // no answer can show this mistake.
+            if (sameSubspace(uncentred, topDirections(normalized(X, mean, scale), k), 0.999)) return false;
+            return sameSubspace(output.components, uncentred, 0.999);
           },
         },
         {
@@ -247,9 +253,12 @@ export default defineAssignment({
         {
           id: 'loadings-without-sigma',
           hint: 'Your loadings are U_k: each column has length 1. The loading vectors are U_k·Σ_k = Z·V_k, the coordinates of each example along the components.',
-          matches: ({ args: [X, k], output }) =>
-            output.loadings.length === X.length && k > 0 && output.loadings[0]?.length === k &&
-            Array.from({ length: k }, (_, j) => Math.hypot(...output.loadings.map((row) => row[j]))).every((norm) => Math.abs(norm - 1) <= 1e-6),
+          matches: ({ args: [X, k], output, expected }) => {
+            if (output.loadings.length !== X.length || k === 0 || output.loadings[0]?.length !== k) return false;
+            const unitColumns = (L: Matrix): boolean => Array.from({ length: k }, (_, j) => Math.hypot(...L.map((row) => row[j]))).every((norm) => Math.abs(norm - 1) <= 1e-6);
+            // Only where the right loadings are not unit columns themselves (σᵢ = 1 for all i ≤ k).
+            return unitColumns(output.loadings) && !unitColumns(expected.loadings);
+          },
         },
       ],
     }),
@@ -294,7 +303,9 @@ export default defineAssignment({
       reference: reference.componentsForVariance,
       output: finiteNumber,
       cases: [
-        { name: 'a target reached exactly: [0.5, 0.25, 0.125, 0.0625, 0.0625] and 0.75', args: () => [[0.5, 0.25, 0.125, 0.0625, 0.0625], 0.75] },
+        // The second call (0.7, passed between two cumulative shares) keeps the strict-inequality
+        // hint for the answer that mistake gives: an answer one too large everywhere fails it too.
+        { name: 'a target reached exactly: [0.5, 0.25, 0.125, 0.0625, 0.0625] and 0.75 (and 0.7)', calls: () => [[[0.5, 0.25, 0.125, 0.0625, 0.0625], 0.75], [[0.5, 0.25, 0.125, 0.0625, 0.0625], 0.7]] },
         { name: 'Boston housing, standardized: 90 % of the variance', args: () => [reference.pca(bostonFeatures(), 12, true).explainedVarianceRatio, 0.9] },
         { name: 'targets 0.5, 0.8 and 0.99 on a random spectrum', calls: (rng) => { const ratios = randomRatios(10, () => rng.uniform(0, 3)); return [[ratios, 0.5], [ratios, 0.8], [ratios, 0.99]]; } },
         { name: 'random', visibility: 'hidden', calls: (rng) => Array.from({ length: 3 }, () => [randomRatios(rng.int(3, 15), () => rng.normal()), rng.uniform(0.3, 0.97)]) },
@@ -348,8 +359,12 @@ export default defineAssignment({
         {
           id: 'autoencoder-not-centred',
           hint: 'Your autoencoder was trained on X without centring: its decoder spans the directions of the uncentred data, which are pulled towards the mean. Subtract the column means before training (PCA is the optimal autoencoder for centred data).',
-          matches: ({ args: [X, k], output }) =>
-            output.W2.length === k && output.W2[0]?.length === X[0].length && Math.min(...principalCosines(output.W2, topDirections(X, k))) >= 0.99,
+          matches: ({ args: [X, k], output }) => {
+            if (output.W2.length !== k || output.W2[0]?.length !== X[0].length) return false;
+            const uncentred = topDirections(X, k);
+            // Only where the uncentred directions are not also the right ones.
+            return !sameSubspace(uncentred, topDirections(centerColumns(X).centered, k), 0.99) && sameSubspace(output.W2, uncentred, 0.99);
+          },
         },
       ],
     }),
@@ -384,6 +399,9 @@ export default defineAssignment({
             if (output.length !== genotypes.length || output[0]?.length !== 2) return false;
             const { U, S } = graderSvd(genotypes);
             const uncentred = U.map((row) => [row[0] * S[0], row[1] * S[1]]);
+            const centred = graderSvd(centerColumns(genotypes).centered);
+            // Only where the uncentred map is not (nearly) the centred one as well.
+            if (procrustes(uncentred, centred.U.map((row) => [row[0] * centred.S[0], row[1] * centred.S[1]])).correlation >= 0.999) return false;
             return procrustes(uncentred, output).correlation >= 0.999;
           },
         },

@@ -43,6 +43,15 @@ export function topDirections(A: Matrix, k: number): Matrix {
   return transpose(svd(A).V).slice(0, k);
 }
 
+/**
+ * The row spaces of A and B are the same k-dimensional subspace: both have k independent
+ * rows and every principal-angle cosine is at least `minCosine`.
+ */
+export function sameSubspace(A: Matrix, B: Matrix, minCosine: number): boolean {
+  const cosines = principalCosines(A, B);
+  return cosines.length === A.length && cosines.length === B.length && Math.min(...cosines) >= minCosine;
+}
+
 /** σ_k > σ_{k+1} by a margin: then the best rank-k subspace is unique. */
 export function hasGap(S: number[], k: number): boolean {
   if (k === 0 || k >= S.length) return true;
@@ -89,6 +98,14 @@ function orthonormalColumns(name: 'U' | 'V', columns: Matrix, S: number[]): Verd
 }
 
 /**
+ * Two singular values are the same to the grader's tolerance: within 1e-8·σ₁, or — for
+ * (nearly) zero ones — their squares within 1e-12·σ₁². Equality and order use this one rule.
+ */
+export function sameSingularValue(a: number, b: number, sigma1: number): boolean {
+  return Math.abs(a - b) <= RELATIVE_TOLERANCE * sigma1 || Math.abs(a * a - b * b) <= SQUARED_TOLERANCE * sigma1 * sigma1;
+}
+
+/**
  * S against the reference. Each σᵢ must agree to 1e-8·σ₁ — or, for (nearly) zero singular
  * values, σᵢ² must agree to 1e-12·σ₁²: a correct SVD through the eigenvalues of XᵀX gets a
  * zero σ as the square root of an eigenvalue of size ~ε·σ₁², i.e. ~1e-8·σ₁, and must not
@@ -96,9 +113,7 @@ function orthonormalColumns(name: 'U' | 'V', columns: Matrix, S: number[]): Verd
  */
 function singularValuesMatch(S: number[], expected: number[]): Verdict {
   const sigma1 = expected[0];
-  const close = (got: number, want: number): boolean =>
-    Math.abs(got - want) <= RELATIVE_TOLERANCE * sigma1 || Math.abs(got * got - want * want) <= SQUARED_TOLERANCE * sigma1 * sigma1;
-  const wrong = S.map((s, i) => i).filter((i) => !close(S[i], expected[i]));
+  const wrong = S.map((s, i) => i).filter((i) => !sameSingularValue(S[i], expected[i], sigma1));
   if (wrong.length === 0) return pass();
   const i = wrong[0];
   return fail(
@@ -119,9 +134,11 @@ export function checkSvd(X: Matrix, answer: SvdAnswer, expected: SvdAnswer): Ver
   const { S } = answer;
   const sigma1 = expected.S[0];
   const checks: Verdict[] = [];
-  const negative = S.findIndex((s) => s < 0);
+  const negative = S.findIndex((s) => s < 0 && !sameSingularValue(s, 0, sigma1));
   if (negative >= 0) checks.push(fail(`S[${negative}] = ${fmt(S[negative])} is negative; singular values are ≥ 0 (flip the sign of the matching column of U instead)`));
-  const rise = S.findIndex((s, i) => i > 0 && s > S[i - 1] + 1e-12 * sigma1);
+  // Out of order only by more than the tolerance of equality: a correct method may return
+  // singular values that are zero up to rounding (~1e-8·σ₁ through √λ) in any order.
+  const rise = S.findIndex((s, i) => i > 0 && s > S[i - 1] && !sameSingularValue(s, S[i - 1], sigma1));
   if (rise >= 0) checks.push(fail(`S is not sorted from the largest down: S[${rise - 1}] = ${fmt(S[rise - 1])} < S[${rise}] = ${fmt(S[rise])}`));
   checks.push(singularValuesMatch(S, expected.S));
   // Vectors belonging to zero singular values are not determined by X; only the others are graded.
@@ -246,7 +263,7 @@ export function checkPca(X: Matrix, k: number, standardize: boolean, answer: Pca
   if (hasGap(S, k) && k > 0) {
     const cosines = principalCosines(C, expected.components);
     const worst = Math.min(...cosines);
-    checks.push(invariant(worst >= 1 - RELATIVE_TOLERANCE, `your components span a different subspace from the top-${k} principal directions: the smallest principal-angle cosine is ${fmt(worst)} (should be 1)`, { worstCosine: worst }));
+    checks.push(invariant(worst >= 1 - RELATIVE_TOLERANCE, `your components span a different subspace from the top-${k} principal directions: the smallest principal-angle cosine is 1 − ${fmt(1 - worst)} (it must be within ${RELATIVE_TOLERANCE} of 1)`, { worstCosine: worst }));
   }
   checks.push(
     labelled('explainedVarianceRatio', allClose(answer.explainedVarianceRatio, S.slice(0, k).map((s) => (s * s) / total), { name: 'explainedVarianceRatio', rtol: RELATIVE_TOLERANCE, atol: 1e-14 })),

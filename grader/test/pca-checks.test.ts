@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAutoencoder, checkLowRank, checkPca, checkSvd, randomProjectionError } from '../../assignments/pca/checks.ts';
+import { checkAutoencoder, checkLowRank, checkPca, checkSvd, hasGap, randomProjectionError, sameSubspace } from '../../assignments/pca/checks.ts';
 import { offsetData, orthonormalRows, withSpectrum } from '../../assignments/pca/data.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { type Matrix, matMul, transpose } from '../src/linalg/dense.ts';
@@ -143,3 +143,218 @@ function loss0(centred: Matrix, W1: Matrix, W2: Matrix): number {
   const out = matMul(matMul(centred, W1), W2);
   return centred.reduce((sum, row, i) => sum + row.reduce((s, v, j) => s + (v - out[i][j]) ** 2, 0), 0) / centred.length;
 }
+
+/**
+ * Each allowance made for a correct alternative gets an answer that needs it, and each check
+ * gets a wrong answer that only it rejects, so that no check or allowance can be switched off
+ * unnoticed (mutation testing: npm run mutation -- pca).
+ */
+describe('checkSvd: allowances for correct methods, and answers only one check rejects', () => {
+  const X = withSpectrum(rng, 12, 8, [5, 3, 1]);
+  const expected = reference.svd(X);
+  const sigma1 = expected.S[0];
+  const withS = (S: number[]): typeof expected => ({ ...expected, S });
+
+  it('accepts zero singular values as √λ rounding noise (~1e-8·σ₁) in any order: their squares agree', () => {
+    // Such a method's u = X·v/σ is (nearly) zero for them, so U·diag(S)·Vᵀ still rebuilds X.
+    const noisy = { ...withS([...expected.S.slice(0, 3), 2.2e-8 * sigma1, 2.3e-8 * sigma1, 1.1e-8 * sigma1, 2.9e-8 * sigma1, 0]), U: expected.U.map((row) => row.map((v, j) => (j < 3 ? v : 0))) };
+    expect(checkSvd(X, noisy, expected)).toMatchObject({ score: 1 });
+  });
+
+  it('rejects a zero singular value that is too large to be rounding (its square differs by more than 1e-12·σ₁²)', () => {
+    const verdict = checkSvd(X, withS([...expected.S.slice(0, 3), 2e-6 * sigma1, 0, 0, 0, 0]), expected);
+    expect(verdict.message).toMatch(/^singular values: S\[3\] is .*; 1 of 8 differ by more than 1e-8·σ₁$/m);
+    expect(verdict.message).toMatch(/^S is not sorted from the largest down: S\[2\] = 1 < S\[3\]|^singular values/m);
+  });
+
+  it('pins the tolerance of a non-zero singular value on both sides of 1e-8·σ₁', () => {
+    const at = (offset: number): number => checkSvd(X, withS(expected.S.map((s, i) => (i === 1 ? s + offset : s))), expected).score;
+    expect(at(0.9e-8 * sigma1)).toBe(1);
+    expect(at(1.5e-8 * sigma1)).toBe(0);
+  });
+
+  it('reports singular values that rise by more than rounding, with the place', () => {
+    const swapped = { U: expected.U.map((row) => [row[1], row[0], ...row.slice(2)]), S: [expected.S[1], expected.S[0], ...expected.S.slice(2)], V: expected.V.map((row) => [row[1], row[0], ...row.slice(2)]) };
+    const verdict = checkSvd(X, swapped, expected);
+    expect(verdict.score).toBe(0);
+    expect(verdict.message).toMatch(/^S is not sorted from the largest down: S\[0\] = 3 < S\[1\] = 5$/m);
+  });
+
+  it('reports a negative singular value (the sign belongs in U), but not a zero one that is −rounding', () => {
+    const U = expected.U.map((row) => row.map((v, j) => (j === 2 ? -v : v)));
+    const verdict = checkSvd(X, { ...expected, U, S: expected.S.map((s, i) => (i === 2 ? -s : s)) }, expected);
+    expect(verdict.message).toMatch(/^S\[2\] = -1 is negative; singular values are ≥ 0/m);
+    expect(checkSvd(X, withS(expected.S.map((s, i) => (i === 5 ? -1e-9 * sigma1 : s))), expected)).toMatchObject({ score: 1 });
+  });
+
+  it('allows vectors of small singular values the rounding of XᵀX (ε·σ₁²/(σᵢσⱼ)), and no more', () => {
+    // σ₁²/(σ₃σ₄) = 2e8: a method through XᵀX may lose orthogonality of u₃ and u₄ by up to ~1e-14·2e8 = 2e-6.
+    const Y = withSpectrum(rng, 10, 4, [1, 0.5, 1e-4, 5e-5]);
+    const ref = reference.svd(Y);
+    const tilt = (size: number): typeof ref => ({ ...ref, U: ref.U.map((row) => [row[0], row[1], row[2] + size * row[3], row[3]]) });
+    expect(checkSvd(Y, tilt(5e-7), ref)).toMatchObject({ score: 1 });
+    const verdict = checkSvd(Y, tilt(5e-6), ref);
+    expect(verdict.message).toMatch(/^the columns of U are not orthonormal: entry \(2, 3\) of UᵀU is off from the identity by 5\.0000e-6 \(tolerance 2\.0000e-6\)$/m);
+    // The allowance grows only for small σ: the same tilt between the two largest is refused.
+    const big = { ...ref, V: ref.V.map((row) => [row[0], row[1] + 5e-7 * row[0], row[2], row[3]]) };
+    expect(checkSvd(Y, big, ref).message).toMatch(/^the columns of V are not orthonormal: entry \(0, 1\) of VᵀV/m);
+  });
+
+  it('does not grade the vectors of zero singular values, which X does not determine', () => {
+    const U = expected.U.map((row) => row.map((v, j) => (j >= 3 ? 7 * v : v)));
+    expect(checkSvd(X, { ...expected, U }, expected)).toMatchObject({ score: 1 });
+  });
+
+  it('reports the residual of a decomposition that does not rebuild X, and accepts one within 1e-8', () => {
+    const scaledV = (f: number): typeof expected => ({ ...expected, V: expected.V.map((row) => row.map((v, j) => (j === 0 ? v * f : v))) });
+    expect(checkSvd(X, scaledV(1 + 1e-9), expected).score).toBe(1);
+    expect(checkSvd(X, scaledV(1 + 1e-3), expected).message).toMatch(/U·diag\(S\)·Vᵀ does not rebuild X: ‖X − U·diag\(S\)·Vᵀ‖_F \/ ‖X‖_F = 0\.000\d+ \(tolerance 1e-8\)/);
+  });
+
+  it('names each wrong shape: S too short, U and V the wrong way round', () => {
+    expect(checkSvd(X, withS(expected.S.slice(1)), expected).message).toBe('S has 7 entries; expected r = min(n, d) = 8');
+    expect(checkSvd(X, { ...expected, U: transpose(expected.U) }, expected).message).toBe('U is 8×12; expected 12×8 (n×r with r = min(n, d) = 8: the thin SVD)');
+  });
+});
+
+describe('hasGap and sameSubspace', () => {
+  it('hasGap: a gap must exceed 1e-6·σ₁; k = 0 and k = r always have one', () => {
+    expect(hasGap([4, 2, 1], 0)).toBe(true);
+    expect(hasGap([4, 2, 1], 3)).toBe(true);
+    expect(hasGap([4, 4, 1], 3)).toBe(true);
+    expect(hasGap([4, 2, 2], 2)).toBe(false);
+    expect(hasGap([4, 2, 2 - 3e-6], 2)).toBe(false);
+    expect(hasGap([4, 2, 2 - 5e-6], 2)).toBe(true);
+    expect(hasGap([4, 2, 1], 1)).toBe(true);
+  });
+
+  it('sameSubspace: same span at the cosine threshold; a smaller span or a rotation past it is not the same', () => {
+    const Q = orthonormalRows(rng, 3, 5);
+    const mixed = [Q[0].map((v, j) => 0.6 * v + 0.8 * Q[1][j]), Q[1].map((v, j) => 0.8 * v - 0.6 * Q[0][j])];
+    expect(sameSubspace(mixed, Q.slice(0, 2), 0.999999)).toBe(true);
+    expect(sameSubspace([Q[0], Q[0]], Q.slice(0, 2), 0.9)).toBe(false);
+    expect(sameSubspace(Q.slice(0, 2), [Q[0], Q[0]], 0.9)).toBe(false);
+    const tilted = [Q[0], Q[1].map((v, j) => Math.cos(0.1) * v + Math.sin(0.1) * Q[2][j])];
+    expect(sameSubspace(tilted, Q.slice(0, 2), Math.cos(0.1) - 1e-9)).toBe(true);
+    expect(sameSubspace(tilted, Q.slice(0, 2), Math.cos(0.1) + 1e-9)).toBe(false);
+  });
+});
+
+describe('checkPca: answers only one check rejects', () => {
+  const X = offsetData(rng, 40, 5, [3, 2, 1, 0.5, 0.2]);
+  const k = 2;
+  const expected = reference.pca(X, k);
+  const Z = X.map((row) => row.map((v, j) => v - expected.mean[j]));
+  const withComponents = (C: Matrix): typeof expected => ({ ...expected, components: C, loadings: matMul(Z, transpose(C)) });
+  const [v1, v2] = expected.components;
+  const S = svd(Z).S;
+
+  it('non-orthonormal components that capture exactly σᵢ² each, in the right subspace: only orthonormality fails', () => {
+    // c₂ = a·v₂ + b·v₁ with a²σ₂² + b²σ₁² = σ₂²: the right variance, but ‖c₂‖ < 1 and c₂·c₁ ≠ 0.
+    const b = 0.1;
+    const a = Math.sqrt(1 - (b * b * S[0] ** 2) / S[1] ** 2);
+    const verdict = checkPca(X, k, false, withComponents([v1, v2.map((v, j) => a * v + b * v1[j])]), expected);
+    expect(verdict.message).toMatch(/^the rows of components are not orthonormal: C·Cᵀ differs from the identity by up to 0\.1/);
+    expect(verdict.message.split('\n')).toHaveLength(1);
+  });
+
+  it('accepts rows orthonormal to 1e-8, and refuses 1e-7', () => {
+    const scaled = (f: number): Matrix => [v1, v2.map((v) => v * f)];
+    expect(checkPca(X, k, false, { ...withComponents(scaled(1 + 4e-9)), explainedVarianceRatio: expected.explainedVarianceRatio }, expected).message).not.toMatch(/not orthonormal/);
+    expect(checkPca(X, k, false, withComponents(scaled(1 + 1e-7)), expected).message).toMatch(/not orthonormal/);
+  });
+
+  it('a slightly rotated subspace whose captured variances are within tolerance: only the principal angles fail', () => {
+    // σ₂ and σ₃ close (but apart by more than hasGap's 1e-6·σ₁): turning v₂ towards v₃ by
+    // 3e-4 rad changes ‖Z·c₂‖² by only t²(σ₂² − σ₃²), far below 1e-8·σ₁², but cos t < 1 − 1e-8.
+    const A = withSpectrum(rng, 10, 4, [3, 2, 1.99, 0.5]);
+    const T = [...A, ...A.map((row) => row.map((v) => -v))];
+    const fit = reference.pca(T, 2);
+    const basis = svd(T).V;
+    const [w1, w2, w3] = [0, 1, 2].map((j) => basis.map((row) => row[j]));
+    const t = 3e-4;
+    const turned = [w1, w2.map((v, j) => Math.cos(t) * v + Math.sin(t) * w3[j])];
+    const verdict = checkPca(T, 2, false, { ...fit, components: turned, loadings: matMul(T, transpose(turned)) }, fit);
+    expect(verdict.message).toMatch(/^your components span a different subspace from the top-2 principal directions: the smallest principal-angle cosine is 1 − 4\.\d+e-8 \(it must be within 1e-8 of 1\)$/);
+  });
+
+  it('checks the mean to 1e-9 relative and the scale exactly as the population SD (1 for a constant column)', () => {
+    const mean = expected.mean.map((m, i) => (i === 0 ? m * (1 + 1e-7) : m));
+    expect(checkPca(X, k, false, { ...expected, mean }, expected).message).toMatch(/^mean\[0\]: expected/m);
+    expect(checkPca(X, k, false, { ...expected, mean: expected.mean.map((m) => m * (1 + 1e-11)) }, expected).score).toBe(1);
+    const scale = expected.scale.map((s, i) => (i === 1 ? 1.001 : s));
+    expect(checkPca(X, k, false, { ...expected, scale }, expected).message).toMatch(/^scale\[1\]: expected 1, got 1\.001/m);
+  });
+
+  it('names components as columns, and the wrong number of loadings or ratios', () => {
+    expect(checkPca(X, k, false, { ...expected, components: transpose(expected.components) }, expected).message).toMatch(/^components is 5×2; expected 2×5 \(k×d: one principal direction per row; yours has them as columns\)$/m);
+    expect(checkPca(X, k, false, { ...expected, components: [v1] }, expected).message).toMatch(/^components is 1×5; expected 2×5 \(k×d: one principal direction per row\)$/m);
+    expect(checkPca(X, k, false, { ...expected, loadings: expected.loadings.slice(1) }, expected).message).toMatch(/^loadings is 39×2; expected 40×2/m);
+    expect(checkPca(X, k, false, { ...expected, explainedVarianceRatio: [0.5] }, expected).message).toMatch(/^explainedVarianceRatio has 1 entries; expected k = 2$/m);
+  });
+
+  it('skips the principal angles where the top-k subspace is not unique (a tie at σ_k = σ_{k+1})', () => {
+    const A = withSpectrum(rng, 10, 4, [3, 2, 2, 0.5]);
+    const T = [...A, ...A.map((row) => row.map((v) => -v))];
+    const fit = reference.pca(T, 2);
+    const Tc = T.map((row) => row.map((v, j) => v - fit.mean[j]));
+    const basis = svd(Tc).V;
+    const [w1, w2, w3] = [0, 1, 2].map((j) => basis.map((row) => row[j]));
+    const other = [w1, w2.map((v, j) => 0.6 * v + 0.8 * w3[j])];
+    expect(checkPca(T, 2, false, { ...fit, components: other, loadings: matMul(Tc, transpose(other)) }, fit)).toMatchObject({ score: 1 });
+  });
+});
+
+describe('checkAutoencoder: answers only one check rejects', () => {
+  const X = offsetData(rng, 100, 6, [2, 1.5, 0.5, 0.3, 0.2, 0.1], 1);
+  const centred = X.map((row) => row.map((v, j) => v - X.reduce((s, r) => s + r[j], 0) / X.length));
+  const Vk = svd(centred).V.map((row) => row.slice(0, 2));
+
+  it('a consistent autoencoder with the right decoder subspace but a suboptimal encoder: only the 2 % test fails', () => {
+    const W1 = Vk.map((row) => row.map((v) => 0.9 * v));
+    const W2 = transpose(Vk);
+    const loss = loss0(centred, W1, W2);
+    const { verdict, optimum } = checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss] });
+    expect(loss / optimum).toBeGreaterThan(1.02);
+    expect(verdict.message).toMatch(/^the trained autoencoder's loss is .*× the optimum .* that PCA reaches \(Eckart–Young: Σ_\{i>2\} σᵢ² \/ n\); it must be within 2 %$/);
+  });
+
+  it('pins the 2 % slack on both sides', () => {
+    // Scaling the encoder by f adds (1 − f)²·(σ₁² + σ₂²)/n to the optimum; pick f for 1.5 % and 2.5 %.
+    const S = svd(centred).S;
+    const optimum = S.slice(2).reduce((sum, s) => sum + s * s, 0) / X.length;
+    const top = (S[0] ** 2 + S[1] ** 2) / X.length;
+    const at = (excess: number): number => {
+      const W1 = Vk.map((row) => row.map((v) => (1 - Math.sqrt((excess * optimum) / top)) * v));
+      const W2 = transpose(Vk);
+      return checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss0(centred, W1, W2)] }).verdict.score;
+    };
+    expect(at(0.015)).toBe(1);
+    expect(at(0.025)).toBe(0);
+  });
+
+  it('a decoder off the principal subspace with a cosine below 0.99 fails the subspace test, with the cosines', () => {
+    const V = svd(centred).V;
+    const t = 0.2; // cos 0.2 ≈ 0.980
+    const W2 = [V.map((row) => row[0]), V.map((row, i) => Math.cos(t) * row[1] + Math.sin(t) * V[i][3])];
+    const W1 = transpose(W2);
+    const { verdict } = checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss0(centred, W1, W2)] });
+    expect(verdict.message).toMatch(/the rows of W2 do not span the top-2 principal subspace: principal-angle cosines 1, 0\.98\d+ \(each must be ≥ 0\.99\)/);
+  });
+
+  it('names wrong shapes and a wrong number of losses', () => {
+    const W1 = Vk;
+    const W2 = transpose(Vk);
+    expect(checkAutoencoder(X, 2, 1, { W1: W2, W2, losses: [1] }).verdict.message).toBe('W1 is 2×6; expected 6×2 (d×k: the encoder)');
+    expect(checkAutoencoder(X, 2, 1, { W1, W2: W1, losses: [1] }).verdict.message).toBe('W2 is 6×2; expected 2×6 (k×d: the decoder)');
+    expect(checkAutoencoder(X, 2, 3, { W1, W2, losses: [1] }).verdict.message).toBe('losses has 1 entries; expected one per step (3)');
+  });
+
+  it('allows losses[last] within 5 % of the returned weights\' loss', () => {
+    const W1 = Vk;
+    const W2 = transpose(Vk);
+    const loss = loss0(centred, W1, W2);
+    expect(checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss * 1.04] }).verdict.score).toBe(1);
+    expect(checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss * 1.06] }).verdict.score).toBe(0);
+  });
+});

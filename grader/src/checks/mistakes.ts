@@ -1,4 +1,4 @@
-import type { CheckContext } from '../assignment/define.ts';
+import type { CheckContext, MistakeSpec, ProblemSpec } from '../assignment/define.ts';
 import type { Tolerance } from './allclose.ts';
 
 /** True when two values (numbers, arrays, plain objects of them) agree within rtol/atol. */
@@ -35,4 +35,19 @@ export function sameAs<A extends unknown[], O>(variant: (...args: A) => O, toler
     }
     return distinguishable;
   };
+}
+
+/**
+ * The declared mistakes of a problem whose detectors match a failing answer, in declaration
+ * order (grading shows the first one's hint). A detector that throws does not match: it
+ * could not establish its fact.
+ */
+export function matchingMistakes(problem: ProblemSpec, context: CheckContext<unknown[], unknown>): MistakeSpec<unknown[], unknown>[] {
+  return (problem.mistakes ?? []).filter((m) => {
+    try {
+      return m.matches(context);
+    } catch {
+      return false;
+    }
+  });
 }

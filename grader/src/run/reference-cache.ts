@@ -25,8 +25,8 @@ function keyPart(_key: string, value: unknown): unknown {
 
 class Uncacheable extends Error {}
 
-/** The cache key of a reference call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
-function referenceKey(args: unknown[]): string | undefined {
+/** The cache key of a call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
+export function argumentsKey(args: unknown[]): string | undefined {
   let text: string;
   try {
     text = JSON.stringify(args, keyPart);
@@ -60,7 +60,7 @@ function rememberReference(answers: Map<string, { value: unknown }>, key: string
  * Undefined for arguments that cannot serve as a key.
  */
 export function rememberedAnswer(reference: AnyFunction, args: unknown[]): { found: boolean; value?: unknown; remember: (value: unknown) => void } | undefined {
-  const key = referenceKey(args);
+  const key = argumentsKey(args);
   if (key === undefined) return undefined;
   const answers = answersOf(reference);
   const remembered = answers.get(key);

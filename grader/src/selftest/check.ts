@@ -5,6 +5,7 @@ import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
+import { mistakeFunctions, mistakeImplementation, replayChecks } from './replay.ts';
 
 export interface CheckRow {
   assignment: string;
@@ -118,6 +119,27 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
       collateral.length ? `also lost points on ${collateral.join(', ')}` : '',
     ].filter(Boolean).join(', ');
     add(`mistake ${id} is caught`, ok, detail);
+  }
+
+  // 7. No declared hint fires on another mistake's submission: a wrong hint sends a student to
+  // fix what is not broken. Grading shows the first matching hint of visible cases only, so
+  // for assignments without tensors every detector is also replayed in this process on every
+  // case, visible and hidden, of the functions each mistake replaces.
+  const firedOn = new Map<string, Set<string>>(mistakes.map((id) => [id, new Set<string>()]));
+  const fired = (hint: string, on: string): void => {
+    firedOn.get(hint)?.add(on);
+  };
+  for (const [index, id] of mistakes.entries()) {
+    for (const p of mistakeResults[index].problems) for (const c of p.cases) if (c.mistake && c.mistake !== id) fired(c.mistake, `${id} (${p.name} / ${c.name})`);
+    if (spec.tensors) continue;
+    const implementation = await mistakeImplementation(assignment, id);
+    const replaced = Object.keys(await mistakeFunctions(assignment, id));
+    const cases = await replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, problems: replaced });
+    for (const c of cases) for (const other of c.matches) if (other !== id) fired(other, `${id} (${c.problem} / ${c.caseName})`);
+  }
+  for (const id of mistakes) {
+    const others = [...firedOn.get(id)!];
+    add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${mistakes.length - 1} other mistakes` : `also fired on ${others.join('; ')}`);
   }
   return rows;
 }

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LoadedAssignment } from '../assignment/load.ts';
+import { mistakeFunctions } from './replay.ts';
 
 /**
  * Builds a submission that is the reference solution except for the functions a mistake
@@ -11,8 +11,7 @@ import type { LoadedAssignment } from '../assignment/load.ts';
  */
 export async function buildMistakeSubmission(assignment: LoadedAssignment, mistakeId: string): Promise<{ dir: string; overrides: string[]; remove: () => void }> {
   const mistakeFile = path.join(assignment.mistakesDir, `${mistakeId}.ts`);
-  const mistakeModule = (await import(pathToFileURL(mistakeFile).href)) as Record<string, unknown>;
-  const overrides = Object.keys(mistakeModule).filter((name) => typeof mistakeModule[name] === 'function');
+  const overrides = Object.keys(await mistakeFunctions(assignment, mistakeId));
   if (overrides.length === 0) throw new Error(`${path.relative(assignment.root, mistakeFile)} exports no function`);
   const dir = mkdtempSync(path.join(os.tmpdir(), `mlgrade-mistake-${mistakeId}-`));
   cpSync(assignment.solutionDir, dir, { recursive: true });

@@ -1,0 +1,41 @@
+import type { CallRecord, CaseSpec, CheckContext, ProblemSpec } from '../assignment/define.ts';
+import { AssignmentError } from '../assignment/load.ts';
+import { createRng } from './rng.ts';
+
+/**
+ * A case's argument lists, from its generator and its seed. One call for `args`, several
+ * for `calls`; a generator that throws or returns something else is the assignment's bug,
+ * reported as an AssignmentError naming the case.
+ */
+export function generateCalls(assignmentId: string, problem: ProblemSpec, c: CaseSpec<unknown[]>, seed: string): unknown[][] {
+  const rng = createRng(seed);
+  try {
+    const calls = c.calls ? c.calls(rng) : [c.args!(rng)];
+    if (!Array.isArray(calls) || calls.length === 0 || !calls.every(Array.isArray)) throw new Error('the generator must return an argument list (or a list of them)');
+    return calls;
+  } catch (error) {
+    throw new AssignmentError(`${assignmentId}: problem ${problem.export}, case "${c.name}": the input generator failed: ${(error as Error).message}`);
+  }
+}
+
+/** What a check sees for a case whose calls all returned valid values. */
+export function caseContext(records: Array<CallRecord<unknown[], unknown>>, caseName: string, visible: boolean, seed: string): CheckContext<unknown[], unknown> {
+  // The first call's fields are read through, not copied, so a record may compute its
+  // `expected` only when a check asks for it (see selftest/replay.ts).
+  return {
+    get args() {
+      return records[0].args;
+    },
+    get output() {
+      return records[0].output;
+    },
+    get expected() {
+      return records[0].expected;
+    },
+    calls: records,
+    caseName,
+    visible,
+    rng: createRng(`${seed}:check`),
+    inputRng: () => createRng(seed),
+  };
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAssignment } from '../src/assignment/load.ts';
+import { startBackend } from '../src/run/tensors.ts';
+import { type Implementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
+import { PROJECT_ROOT } from './helpers.ts';
+
+// A correct answer must not lose points to one student's inputs: every correct alternative
+// to the reference in the tests gets full marks on every case, visible and hidden, for 50
+// student ids (the reference itself is graded for 10 by \`mlgrade check\`). The checks are replayed in this process (the same seeds, reference answers,
+// output schemas, checks and detectors as grading; see selftest/replay.ts) — these are
+// trusted fixtures, and a process per call would make 50 students cost an hour. Grading
+// through the sandbox, with other gradings beside it, is in pca-alternatives.test.ts.
+
+const assignment = await loadAssignment('pca');
+const FIXTURES = path.join(PROJECT_ROOT, 'grader/test/fixtures/pca-alternatives');
+const STUDENTS = Array.from({ length: 50 }, (_, i) => `student-${i + 1}`);
+const SECRET = 'alternatives-secret';
+
+let implementations: Array<[string, Implementation]>;
+beforeAll(async () => {
+  // The eigen fixture trains its autoencoder with tfjs: give it the backend grading would.
+  await startBackend();
+  const power = (await import(path.join(FIXTURES, 'power/pca.ts'))) as Implementation;
+  const sqrtEigen = (await import(path.join(FIXTURES, 'sqrt-eigen-svd.ts'))) as Implementation;
+  implementations = [
+    ['eigen', (await import(path.join(FIXTURES, 'eigen/pca.ts'))) as Implementation],
+    ['power', power],
+    // σ = √λ in the order power iteration finds them: zero singular values come back as
+    // rounding noise (~1e-8·σ₁) in arbitrary order.
+    ['power, svd by √λ unsorted', { ...power, ...sqrtEigen }],
+  ];
+});
+
+const memory = replayMemory();
+// A case whose inputs every student shares (the photo, Boston, iris) is replayed for the
+// first student only: the same inputs give a deterministic implementation the same answer
+// and the same score.
+const seen = new Map<string, Set<string>>();
+
+describe('pca: every correct implementation gets full marks for 50 students', () => {
+  it.each(STUDENTS)('%s', async (student) => {
+    const lost: string[] = [];
+    for (const [name, implementation] of implementations) {
+      if (!seen.has(name)) seen.set(name, new Set());
+      const cases = await replayChecks({ assignment, implementation, student, secret: SECRET, memory, skipSeenInputs: seen.get(name) });
+      expect(cases.length).toBeGreaterThan(0);
+      for (const c of cases) if (c.score < 1) lost.push(`${name}: ${c.problem} / ${c.caseName}: ${c.message}`);
+    }
+    expect(lost).toEqual([]);
+  });
+});
