@@ -32,7 +32,7 @@ export function shapeOf(M: Matrix): string {
   return `${M.length}×${M[0]?.length ?? 0}`;
 }
 
-function expectShape(name: string, M: Matrix, rows: number, cols: number, advice = ''): Verdict | undefined {
+function expectShape(name: string, M: Matrix, rows: number, cols: number, advice: string): Verdict | undefined {
   const width = M[0]?.length ?? 0;
   if (M.length === rows && (rows === 0 || width === cols)) return undefined;
   return fail(`${name} is ${shapeOf(M)}; expected ${rows}×${cols}${advice}`);
@@ -260,7 +260,7 @@ export function checkPca(X: Matrix, k: number, standardize: boolean, answer: Pca
       allClose(capturedVariance, S.slice(0, k).map((s) => s * s), { name: 'captured', rtol: 0, atol: RELATIVE_TOLERANCE * S[0] ** 2 }),
     ),
   );
-  if (hasGap(S, k) && k > 0) {
+  if (hasGap(S, k)) {
     const cosines = principalCosines(C, expected.components);
     const worst = Math.min(...cosines);
     checks.push(invariant(worst >= 1 - RELATIVE_TOLERANCE, `your components span a different subspace from the top-${k} principal directions: the smallest principal-angle cosine is 1 − ${fmt(1 - worst)} (it must be within ${RELATIVE_TOLERANCE} of 1)`, { worstCosine: worst }));

@@ -48,12 +48,19 @@ for (const id of listAssignmentIds()) {
 
   describe(`${id}: checks and hints replayed`, () => {
     for (const problem of spec.problems) {
-      it(`${problem.export}: the reference gets full marks`, async () => {
-        const implementation = await referenceImplementation(assignment);
-        const lost: string[] = [];
-        for (const student of STUDENTS) lost.push(...lostCases(await replayChecks({ assignment, implementation, student, secret: SECRET, problems: [problem.export], memory })));
-        expect(lost).toEqual([]);
-      });
+      // One test per case, so that mutation testing runs only the cases that reach a mutant.
+      for (const c of problem.cases) {
+        it(`${problem.export} / ${c.name}: the reference gets full marks`, async () => {
+          const implementation = await referenceImplementation(assignment);
+          const lost: string[] = [];
+          for (const student of STUDENTS) {
+            const cases = await replayChecks({ assignment, implementation, student, secret: SECRET, problems: [problem.export], cases: [c.name], memory });
+            expect(cases).toHaveLength(1);
+            lost.push(...lostCases(cases));
+          }
+          expect(lost).toEqual([]);
+        });
+      }
 
       it(`${problem.export}: no declared hint fires on generic wrong answers`, async () => {
         const implementation = await referenceImplementation(assignment);

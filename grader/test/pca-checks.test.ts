@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAutoencoder, checkLowRank, checkPca, checkSvd, hasGap, randomProjectionError, sameSubspace } from '../../assignments/pca/checks.ts';
+import { checkAutoencoder, checkLowRank, checkPca, checkSvd, hasGap, psnr, randomProjectionError, rankKStorage, sameSingularValue, sameSubspace, shapeOf } from '../../assignments/pca/checks.ts';
+import { formatNumber } from '../src/checks/allclose.ts';
 import { offsetData, orthonormalRows, withSpectrum } from '../../assignments/pca/data.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { type Matrix, matMul, transpose } from '../src/linalg/dense.ts';
@@ -356,5 +357,165 @@ describe('checkAutoencoder: answers only one check rejects', () => {
     const loss = loss0(centred, W1, W2);
     expect(checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss * 1.04] }).verdict.score).toBe(1);
     expect(checkAutoencoder(X, 2, 1, { W1, W2, losses: [loss * 1.06] }).verdict.score).toBe(0);
+  });
+});
+
+describe('pca checks: edges and exact messages', () => {
+  it('sameSingularValue: 1e-8·σ₁ apart, or squares 1e-12·σ₁² apart (σ₁ = 10)', () => {
+    expect(sameSingularValue(5 + 0.9e-7, 5, 10)).toBe(true);
+    expect(sameSingularValue(5 + 1.1e-7, 5, 10)).toBe(false);
+    // Near zero: 7.2e-6 and 7e-6 are 2e-7 apart (> 1e-7) but their squares 2.8e-12 (< 1e-10).
+    expect(sameSingularValue(7.2e-6, 7e-6, 10)).toBe(true);
+    expect(sameSingularValue(7.2e-5, 7e-5, 10)).toBe(false);
+  });
+
+  it('svd: the rise is reported where S goes up by more than rounding, and the first value out of place', () => {
+    const X = withSpectrum(rng, 6, 4, [5, 3.5, 3.5, 1]);
+    const ref = reference.svd(X);
+    const verdict = checkSvd(X, { ...ref, S: [5, 3, 3.5, 3.5] }, ref);
+    expect(verdict.message).toMatch(/^S is not sorted from the largest down: S\[1\] = 3 < S\[2\] = 3\.5$/m);
+    expect(verdict.message).toMatch(/^singular values: S\[1\] is 3, expected 3\.5 \(off by 0\.5\); 2 of 4 differ by more than 1e-8·σ₁$/m);
+    expect(verdict).toMatchObject({ score: 0, details: { wrongSingularValues: 2 } });
+  });
+
+  it('svd: a negative first singular value is reported', () => {
+    const X = withSpectrum(rng, 6, 4, [5, 3, 2, 1]);
+    const ref = reference.svd(X);
+    const U = ref.U.map((row) => row.map((v, j) => (j === 0 ? -v : v)));
+    expect(checkSvd(X, { ...ref, U, S: ref.S.map((s, i) => (i === 0 ? -s : s)) }, ref).message).toMatch(/^S\[0\] = -5 is negative/m);
+  });
+
+  it('svd: the vectors of zero singular values (below 1e-8·σ₁: here 2e-8 with σ₁ = 5) are free, even parallel to u₁', () => {
+    const X = withSpectrum(rng, 10, 5, [5, 3, 1]);
+    const ref = reference.svd(X);
+    const U = ref.U.map((row) => row.map((v, j) => (j >= 3 ? row[0] : v)));
+    expect(checkSvd(X, { ...ref, U }, ref)).toMatchObject({ score: 1 });
+    const Y = withSpectrum(rng, 10, 5, [5, 3, 2e-8]);
+    const refY = reference.svd(Y);
+    const UY = refY.U.map((row) => row.map((v, j) => (j === 2 ? row[0] : v)));
+    expect(checkSvd(Y, { ...refY, U: UY }, refY)).toMatchObject({ score: 1 });
+  });
+
+  it('svd: with σ₁ = 10, the allowance for small σ is 1e-14·σ₁²/(σᵢσⱼ), and the worst entry is named first among ties', () => {
+    const Y = withSpectrum(rng, 10, 4, [10, 5, 1e-3, 5e-4]);
+    const ref = reference.svd(Y);
+    const tilt = (size: number): typeof ref => ({ ...ref, U: ref.U.map((row) => [row[0], row[1], row[2] + size * row[3], row[3]]) });
+    expect(checkSvd(Y, tilt(1.5e-6), ref)).toMatchObject({ score: 1 });
+    expect(checkSvd(Y, tilt(3e-6), ref).message).toMatch(/entry \(2, 3\) of UᵀU is off from the identity by 3\.0000e-6 \(tolerance 2\.0000e-6\)$/m);
+    // Columns of the identity, two of them scaled alike: equal errors at (0, 0) and (1, 1).
+    const I = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]];
+    const X = I.map((row) => row.map((v, j) => v * [3, 2, 1][j]));
+    const exact = { U: I, S: [3, 2, 1], V: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] };
+    const scaled = { ...exact, U: I.map((row) => row.map((v, j) => (j < 2 ? 1.01 * v : v))) };
+    const verdict = checkSvd(X, scaled, exact);
+    expect(verdict.message).toMatch(/^the columns of U are not orthonormal: entry \(0, 0\) of UᵀU/m);
+    expect(verdict.details).toMatchObject({ uError: expect.closeTo(0.0201, 12) as number });
+    expect(verdict.details).toHaveProperty('residual');
+  });
+
+  it('lowRank: shapes, the allowance for an optimum of 0, and the rank test at 1e-8·σ₁', () => {
+    const X = withSpectrum(rng, 12, 8, [5, 3, 1]).map((row) => row.map((v) => 16 * v));
+    const full = checkLowRank(X, 3, X.slice(1), X);
+    expect(full.verdict.message).toBe('the approximation is 11×8; expected 12×8 (the same shape as X)');
+    expect(checkLowRank(X, 3, [], X).verdict.message).toBe('the approximation is 0×0; expected 12×8 (the same shape as X)');
+    expect(checkLowRank(X, 3, X.map((row) => row.slice(1)), X).verdict.message).toBe('the approximation is 12×7; expected 12×8 (the same shape as X)');
+    // k = rank: the optimum is 0, and an answer off by 1e-7 of X has error 1e-14·‖X‖² ≤ 1e-12·‖X‖².
+    expect(checkLowRank(X, 3, X.map((row) => row.map((v) => v * (1 + 1e-7))), X).verdict).toMatchObject({ score: 1 });
+    // A hidden rank-4 part of size 1e-8 (below 1e-8·σ₁ = 8e-7) is rounding; 1e-5 is a fourth component.
+    const u = orthonormalRows(rng, 1, 12)[0];
+    const v = orthonormalRows(rng, 1, 8)[0];
+    const plus = (size: number): Matrix => X.map((row, i) => row.map((x, j) => x + size * u[i] * v[j]));
+    expect(checkLowRank(X, 3, plus(1e-8), X).verdict).toMatchObject({ score: 1 });
+    const S0 = svd(X).S[0];
+    const rank = checkLowRank(X, 3, plus(1e-5), X).verdict;
+    expect(rank.message).toMatch(new RegExp(`^the answer has rank above k = 3: its singular value number 4 is \\d\\.\\d{4}e-6 \\(should be ≈ 0, at most ${formatNumber(1e-8 * S0).replace('.', '\\.')}\\)$`, 'm'));
+    expect((rank.details as { extraSingularValue: number }).extraSingularValue).toBeGreaterThan(1e-6);
+  });
+
+  it('lowRank: with a tie at σ_k = σ_{k+1} any optimal answer passes; with a gap, 1e-5 off the optimum fails however small its extra error', () => {
+    const X = withSpectrum(rng, 12, 8, [10, 3, 3, 1]);
+    const { U, S, V } = svd(X);
+    const rankTwo = (uCols: number[][], vCols: number[][]): Matrix => X.map((_, i) => X[0].map((__, j) => S[0] * U[i][0] * V[j][0] + 3 * uCols[0][i] * vCols[0][j]));
+    const u = (j: number): number[] => U.map((row) => row[j]);
+    const w = (j: number): number[] => V.map((row) => row[j]);
+    const one = rankTwo([u(1)], [w(1)]);
+    const other = rankTwo([u(2)], [w(2)]);
+    expect(checkLowRank(X, 2, other, one).verdict).toMatchObject({ score: 1 });
+    // 5e-8 above the optimum 10 passes (tolerance 1e-8·10 = 1e-7); 5e-7 does not.
+    const Xk = one;
+    const normSq = Xk.flat().reduce((sum, x) => sum + x * x, 0);
+    const above = (excess: number): Matrix => Xk.map((row) => row.map((x) => x * (1 + Math.sqrt(excess / normSq))));
+    expect(checkLowRank(X, 2, above(5e-8), one).verdict).toMatchObject({ score: 1 });
+    const far = checkLowRank(X, 2, above(5e-7), one).verdict;
+    expect(far.message).toMatch(/^your rank-2 error ‖X − X_k‖²_F is 10; the Eckart–Young optimum is 10 \(the sum of σᵢ² for i > 2\)$/m);
+    expect(far.details).toMatchObject({ optimum: expect.closeTo(10, 9) as number });
+    const Y = withSpectrum(rng, 12, 8, [10, 3, 1]);
+    const Yk = reference.lowRankApprox(Y, 2);
+    expect(checkLowRank(Y, 2, Yk.map((row) => row.map((x) => x * (1 + 1e-5))), Yk).verdict.message).toMatch(/^X_k\[0\]\[0\]: expected/m);
+  });
+
+  it('psnr, storage and random projections', () => {
+    expect(psnr(255 * 255 * 6, 2, 3)).toBe(0);
+    expect(psnr((255 * 255 * 6) / 100, 2, 3)).toBeCloseTo(20, 12);
+    expect(rankKStorage(5, 204, 256)).toBe(2305);
+    const X = rng.matrix(6, 4);
+    const total = X.flat().reduce((sum, x) => sum + x * x, 0);
+    expect(randomProjectionError(X, 0, createRng('p'))).toBe(total);
+    expect(randomProjectionError(X, 4, createRng('p'))).toBeLessThan(1e-20 + 1e-12 * total);
+    const byHand = (seed: string, draws: number): number => {
+      const r = createRng(seed);
+      let sum = 0;
+      for (let t = 0; t < draws; t++) {
+        const Q = orthonormalRows(r, 2, 4);
+        const P = matMul(matMul(X, transpose(Q)), Q);
+        sum += X.reduce((acc, row, i) => acc + row.reduce((a, x, j) => a + (x - P[i][j]) ** 2, 0), 0);
+      }
+      return sum / draws;
+    };
+    expect(randomProjectionError(X, 2, createRng('p'), 1)).toBeCloseTo(byHand('p', 1), 12);
+    expect(randomProjectionError(X, 2, createRng('p'), 2)).toBeCloseTo(byHand('p', 2), 12);
+    expect(shapeOf([])).toBe('0×0');
+  });
+
+  it('sameSubspace needs both row sets independent', () => {
+    const Q = orthonormalRows(rng, 2, 5);
+    expect(sameSubspace([Q[0], Q[0]], [Q[0]], 0.9)).toBe(false);
+    expect(sameSubspace([Q[0]], [Q[0], Q[0]], 0.9)).toBe(false);
+    expect(sameSubspace([Q[0]], [Q[0]], 0.9)).toBe(true);
+    expect(hasGap([1, 1e-6, 0], 2)).toBe(false);
+  });
+
+  it('pca: exact messages for ratios, loadings and captured variance; the mean tolerance scales with the data', () => {
+    const A = withSpectrum(rng, 10, 4, [3, 2, 1, 0.5]).map((row) => row.map((v) => 1000 * v));
+    const X = [...A, ...A.map((row) => row.map((v) => -v))];
+    const fit = reference.pca(X, 2);
+    expect(checkPca(X, 2, false, { ...fit, explainedVarianceRatio: [fit.explainedVarianceRatio[0] * 1.01, fit.explainedVarianceRatio[1]] }, fit).message).toMatch(/^explainedVarianceRatio: explainedVarianceRatio\[0\]: expected/m);
+    expect(checkPca(X, 2, false, { ...fit, loadings: fit.loadings.map((row) => [row[0] + 1, row[1]]) }, fit).message).toMatch(/^loadings must equal Z·componentsᵀ \(with your components\): loadings\[0\]\[0\]: expected/m);
+    const swapped = { ...fit, components: [fit.components[1], fit.components[0]], loadings: fit.loadings.map(([a, b]) => [b, a]) };
+    const verdict = checkPca(X, 2, false, swapped, fit);
+    expect(verdict.message).toMatch(/^variance captured by each component \(‖Z·cᵢ‖², which must equal σᵢ² of Z in order\): captured\[0\]: expected/m);
+    expect(verdict.score).toBe(0);
+    // The true means are 0 (rows come in ± pairs); max |x| is ~1e3, so an error of 5e-10 is within 1e-12·max|x|.
+    expect(checkPca(X, 2, false, { ...fit, mean: fit.mean.map((m) => m + 5e-13 * Math.max(...X.flat().map(Math.abs))) }, fit).message).not.toMatch(/mean/);
+    expect(checkPca(X, 2, false, { ...fit, components: [] }, fit).message).toMatch(/^components is 0×0; expected 2×4 \(k×d: one principal direction per row\)$/m);
+    const square = { ...fit, components: [fit.components[0], fit.components[1], fit.components[0], fit.components[1]] };
+    expect(checkPca(X, 2, false, square, fit).message).toMatch(/^components is 4×4; expected 2×4 \(k×d: one principal direction per row\)$/m);
+    expect(checkPca(X, 2, false, { ...fit, loadings: fit.loadings.slice(1) }, fit).message).toMatch(/^loadings is 19×2; expected 20×2 \(n×k: one loading vector per example\)$/m);
+    const turned = checkPca(X, 2, false, { ...fit, components: [fit.components[0], fit.components[0]] }, fit);
+    expect(turned.details).toHaveProperty('rowsError');
+  });
+
+  it('autoencoder: a decoder of rank 2 for k = 3 says "2 dimensions"; the ratio to the optimum is printed', () => {
+    const X = offsetData(rng, 80, 5, [2, 1.5, 1, 0.3, 0.1], 1);
+    const centred = X.map((row) => row.map((v, j) => v - X.reduce((s, r) => s + r[j], 0) / X.length));
+    const V = svd(centred).V;
+    const v = (j: number): number[] => V.map((row) => row[j]);
+    const W2 = [v(0), v(1), v(0)];
+    const W1 = transpose(W2);
+    const loss = loss0(centred, W1, W2);
+    const { verdict, optimum } = checkAutoencoder(X, 3, 1, { W1, W2, losses: [loss] });
+    expect(verdict.message).toMatch(/^the rows of W2 span only 2 dimensions; the decoder must span the top-3 principal subspace$/m);
+    expect(verdict.message).toContain(`the trained autoencoder's loss is ${formatNumber(loss)}, ${formatNumber(loss / optimum)}× the optimum`);
+    expect(verdict.details).toMatchObject({ loss: expect.closeTo(loss, 9) as number, optimum, cosines: [expect.closeTo(1, 9), expect.closeTo(1, 9)] });
   });
 });

@@ -29,6 +29,8 @@ export interface ReplayOptions {
   secret: string;
   /** Only these problems (export names). Default: all. */
   problems?: readonly string[];
+  /** Only the cases of these names. Default: all. */
+  cases?: readonly string[];
   /** Only cases of these visibilities. Default: all. */
   visibilities?: readonly Visibility[];
   /**
@@ -135,6 +137,7 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
     for (const c of problem.cases as Array<CaseSpec<unknown[]>>) {
       const visibility = c.visibility ?? 'visible';
       if (options.visibilities && !options.visibilities.includes(visibility)) continue;
+      if (options.cases && !options.cases.includes(c.name)) continue;
       const base = { problem: problem.export, caseName: c.name, visibility };
       const caseSeedValue = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, student, seed, secret: options.secret });
       const records: Array<CallRecord<unknown[], unknown>> = [];
