@@ -1,3 +1,4 @@
+import { diagnose, diagnosisOf, type Diagnosis } from './diagnose.ts';
 import { describeValue, formatPath } from './path.ts';
 import { fail, pass, type Verdict } from './verdict.ts';
 
@@ -21,15 +22,13 @@ interface Mismatch {
   expected: number;
   got: number;
   absError: number;
-  relError: number;
 }
 
 const DEFAULT_RTOL = 1e-6;
 const DEFAULT_ATOL = 1e-9;
 
+/** Six significant digits, or an exponent outside [1e-4, 1e6); NaN and ±Infinity by name, -0 as 0. */
 function formatNumber(value: number): string {
-  if (Object.is(value, -0)) return '0';
-  if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return value.toExponential(4);
   return String(Number(value.toPrecision(6)));
@@ -46,7 +45,10 @@ function formatTolerance(value: number): string {
  * Compares two nested numeric arrays element-wise with rtol/atol. On a mismatch the
  * message says where, what was expected and what was got, how many entries are off, and
  * the largest absolute and relative errors with their places. Shape mismatches are reported
- * with the path of the first difference.
+ * with the path of the first difference. A failing verdict may carry a generic diagnosis in
+ * `details.diagnosis` (see diagnose.ts: e.g. "out: your answer is the expected one
+ * transposed"), which grading shows when no declared mistake matches; the message itself
+ * stays the numbers.
  */
 export function allClose(got: Nested, expected: Nested, options: AllCloseOptions = {}): Verdict {
   const rtol = options.rtol ?? DEFAULT_RTOL;
@@ -69,30 +71,29 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
         return;
       }
       count++;
-      if (Number.isNaN(e) || Number.isNaN(g)) {
-        if (!(options.equalNan && Number.isNaN(e) && Number.isNaN(g))) {
-          mismatches.push({ path: where, expected: e, got: g, absError: NaN, relError: NaN });
-        }
-        return;
-      }
       if (!Number.isFinite(e) || !Number.isFinite(g)) {
-        if (e !== g) mismatches.push({ path: where, expected: e, got: g, absError: Infinity, relError: Infinity });
+        // NaN matches NaN only with equalNan; an infinity matches only itself. Neither counts
+        // towards the largest errors.
+        const same = Number.isNaN(e) && Number.isNaN(g) ? options.equalNan === true : e === g;
+        if (!same) mismatches.push({ path: where, expected: e, got: g, absError: Infinity });
         return;
       }
       const absError = Math.abs(g - e);
-      const relError = e === 0 ? (absError === 0 ? 0 : Infinity) : absError / Math.abs(e);
+      // Where 0 is expected, a nonzero error is infinitely wrong relatively (x/0 = ∞); an exact
+      // entry gives 0/0 = NaN there, which, like 0 elsewhere, never exceeds maxRel.
+      const relError = absError / Math.abs(e);
       if (absError > maxAbs) {
         maxAbs = absError;
         maxAbsPath = where;
       }
-      if (absError > 0 && relError > maxRel) {
+      if (relError > maxRel) {
         maxRel = relError;
         maxRelPath = where;
       }
-      if (absError > atol + rtol * Math.abs(e)) mismatches.push({ path: where, expected: e, got: g, absError, relError });
+      if (absError > atol + rtol * Math.abs(e)) mismatches.push({ path: where, expected: e, got: g, absError });
       return;
     }
-    if (typeof g === 'number' || !Array.isArray(g)) {
+    if (!Array.isArray(g)) {
       shapeError = `${where}: expected an array of length ${e.length}, got ${describeValue(g)}`;
       return;
     }
@@ -106,7 +107,12 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
   };
 
   walk(got, expected, []);
-  if (shapeError) return fail(`wrong shape: ${shapeError}`, { shapeError });
+  // Only failures are diagnosed, so a passing check costs nothing more.
+  const diagnosed = (): { diagnosis?: Diagnosis } => {
+    const diagnosis = diagnose(got, expected, { rtol, atol, name });
+    return diagnosis ? { diagnosis } : {};
+  };
+  if (shapeError) return fail(`wrong shape: ${shapeError}`, { shapeError, ...diagnosed() });
   const details = { maxAbsError: maxAbs, maxRelError: maxRel, rtol, atol, mismatches: mismatches.length, compared: count };
   if (mismatches.length === 0) return pass('correct', details);
   const first = mismatches[0];
@@ -116,12 +122,14 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
     `${mismatches.length} of ${count} entries are outside the tolerance (rtol ${formatTolerance(rtol)}, atol ${formatTolerance(atol)}); ` +
       `max abs error ${formatNumber(maxAbs)} at ${maxAbsPath || first.path}, max rel error ${formatNumber(maxRel)} at ${maxRelPath || first.path}`,
   ];
-  return fail(lines.join('\n'), { ...details, firstMismatch: first.path });
+  return fail(lines.join('\n'), { ...details, firstMismatch: first.path, ...diagnosed() });
 }
 
 /**
  * Compares every field of an object of arrays (e.g. `{ out, mean, variance }`), naming the
- * field in each message; all fields are reported, not just the first wrong one.
+ * field in each message; all fields are reported, not just the first wrong one. The first
+ * wrong field's diagnosis, if any, is also the verdict's (`details.diagnosis`, unless a field
+ * is itself called `diagnosis`).
  */
 export function allCloseFields<T extends Record<string, Nested>>(got: T, expected: T, options: Tolerance = {}): Verdict {
   const failures: Verdict[] = [];
@@ -132,5 +140,7 @@ export function allCloseFields<T extends Record<string, Nested>>(got: T, expecte
     if (verdict.score < 1) failures.push(verdict);
   }
   if (failures.length === 0) return pass('correct', details);
+  const diagnosis = failures.map((f) => diagnosisOf(f.details)).find((d) => d !== undefined);
+  if (diagnosis && !Object.hasOwn(details, 'diagnosis')) details.diagnosis = diagnosis;
   return { score: 0, message: failures.map((f) => f.message).join('\n'), details };
 }

@@ -1,4 +1,5 @@
 import type { Figure } from '../result/schema.ts';
+import { diagnosisOf } from './diagnose.ts';
 
 /**
  * What a check returns: a score in [0, 1], a message a student can act on, and details for
@@ -29,7 +30,8 @@ export function invariant(condition: boolean, failureMessage: string, details?: 
 
 /**
  * Every verdict must pass. The score is the lowest score, and the message lists every
- * failure, so a student sees all that is wrong at once rather than one thing per run.
+ * failure, so a student sees all that is wrong at once rather than one thing per run. Of the
+ * failures' generic diagnoses (`details.diagnosis`), the first is kept: each names its value.
  */
 export function allOf(verdicts: Verdict[]): Verdict {
   const failing = verdicts.filter((v) => v.score < 1);
@@ -38,6 +40,8 @@ export function allOf(verdicts: Verdict[]): Verdict {
   if (failing.length === 0) return withFigures(pass('correct'));
   const details: Record<string, unknown> = {};
   for (const v of failing) Object.assign(details, v.details);
+  const diagnosis = failing.map((v) => diagnosisOf(v.details)).find((d) => d !== undefined);
+  if (diagnosis) details.diagnosis = diagnosis;
   return withFigures({
     score: Math.min(...verdicts.map((v) => v.score)),
     message: failing.map((v) => v.message).join('\n'),

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
-import { createRng } from '../cases/rng.ts';
+import { caseContext, generateCalls } from '../cases/calls.ts';
+import { matchingMistakes } from '../checks/mistakes.ts';
 import { validateValue } from '../checks/values.ts';
+import { diagnosisOf } from '../checks/diagnose.ts';
 import type { Verdict } from '../checks/verdict.ts';
-import type { CallResult } from '../sandbox/process.ts';
+import type { CallLimits, CallResult } from '../sandbox/process.ts';
 import { SandboxSession } from '../sandbox/session.ts';
 import { type BackendName, requestedBackend, tfjsNodeUrl } from '../tensor/choice.ts';
 import type { TensorCase } from './tensors.ts';
@@ -34,8 +36,10 @@ export interface GradeOptions {
   onCase?: (problem: string, result: CaseResult) => void;
 }
 
+/** CPU time per call unless the problem sets `timeoutMs` (the sandbox adds a wall-clock backstop). */
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_MEMORY_MB = 512;
+/** CPU time for loading the submission (importing its module and packages). */
 const LOAD_TIMEOUT_MS = 10_000;
 const OUTPUT_BYTES_PER_CALL = 4096;
 const MESSAGE_CHARS = 2000;
@@ -167,6 +171,17 @@ class Grader {
     return this.options.timeLimitMs === undefined ? Infinity : Math.max(1, this.options.timeLimitMs - (performance.now() - this.started));
   }
 
+  /**
+   * A call's limits: the problem's CPU time, and the run's budget (wall clock, like the
+   * whole `--time-limit`) as a deadline that stops the call if it ends first.
+   */
+  private callLimits(problem: ProblemSpec): CallLimits {
+    const limits: CallLimits = { cpuMs: problem.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const left = this.budgetLeft();
+    if (Number.isFinite(left)) limits.deadline = { ms: left, reason: `grading's time limit (${(this.options.timeLimitMs ?? 0) / 1000} s) was used up` };
+    return limits;
+  }
+
   private budgetSkip(problem: ProblemSpec, c: CaseSpec<unknown[]>): CaseResult {
     return {
       name: c.name,
@@ -252,7 +267,7 @@ class Grader {
       // not hand the student an already trained one.
       const sent = tensorCase ? await tensorCase.encode(args) : args;
       const expected = await this.reference(problem, c, tensorCase ? tensorCase.forReference(args) : structuredClone(args));
-      const result = await session.call(problem.export, sent, Math.min(problem.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.budgetLeft()));
+      const result = await session.call(problem.export, sent, this.callLimits(problem));
       durationMs += result.durationMs;
       const output = [result.stdout, result.stderr].map((text) => text.trimEnd()).filter((text) => text.length > 0).join('\n');
       if (output) printed.push(output);
@@ -278,22 +293,20 @@ class Grader {
     }
     const visible = (c.visibility ?? 'visible') === 'visible';
     const seed = this.seedFor(problem, c);
-    const context = { ...records[0], calls: records, caseName: c.name, visible, rng: createRng(`${seed}:check`), inputRng: () => createRng(seed) };
+    const context = caseContext(records, c.name, visible, seed);
     const verdict = await this.check(problem, context);
     const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
     let message = verdict.message;
     let mistake: string | undefined;
     if (score < 1) {
-      const matched = (problem.mistakes ?? []).find((m) => {
-        try {
-          return m.matches(context);
-        } catch {
-          return false;
-        }
-      });
+      const [matched] = matchingMistakes(problem, context);
       if (matched) {
         mistake = matched.id;
         message += `\nHint: ${matched.hint}`;
+      } else {
+        // A generic fact about the numbers (diagnose.ts), only where staff declared nothing.
+        const diagnosis = diagnosisOf(verdict.details);
+        if (diagnosis) message += `\nObserved: ${diagnosis.message}`;
       }
     }
     return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes, figures: verdict.figures };
@@ -311,15 +324,7 @@ class Grader {
   }
 
   private generateCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>): unknown[][] {
-    const { spec } = this.options.assignment;
-    const rng = createRng(this.seedFor(problem, c));
-    try {
-      const calls = c.calls ? c.calls(rng) : [c.args!(rng)];
-      if (!Array.isArray(calls) || calls.length === 0 || !calls.every(Array.isArray)) throw new Error('the generator must return an argument list (or a list of them)');
-      return calls;
-    } catch (error) {
-      throw new AssignmentError(`${spec.id}: problem ${problem.export}, case "${c.name}": the input generator failed: ${(error as Error).message}`);
-    }
+    return generateCalls(this.options.assignment.spec.id, problem, c, this.seedFor(problem, c));
   }
 
   /**
