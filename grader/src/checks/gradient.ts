@@ -31,7 +31,7 @@ export function numericalGradientVector(f: (x: number[]) => number, x: number[],
   return numericalGradient((m) => f(m[0]), [x], h)[0];
 }
 
-/** max |a − b| / max(1e−8, |a| + |b|) over all entries (CS231n's rel_error). */
+/** max |a − b| / max(1e−8, |a| + |b|) over all entries (CS231n's rel_error); NaN if any entry is NaN. */
 export function relativeError(a: ReadonlyArray<number> | ReadonlyArray<ReadonlyArray<number>>, b: typeof a): number {
   const flatA: number[] = (a as ReadonlyArray<number | ReadonlyArray<number>>).flat();
   const flatB: number[] = (b as ReadonlyArray<number | ReadonlyArray<number>>).flat();
@@ -39,7 +39,8 @@ export function relativeError(a: ReadonlyArray<number> | ReadonlyArray<ReadonlyA
   let worst = 0;
   for (let i = 0; i < flatA.length; i++) {
     const err = Math.abs(flatA[i] - flatB[i]) / Math.max(1e-8, Math.abs(flatA[i]) + Math.abs(flatB[i]));
-    if (err > worst) worst = err;
+    // Math.max rather than `>`: a NaN entry makes the result NaN, which fails every threshold.
+    worst = Math.max(worst, err);
   }
   return worst;
 }

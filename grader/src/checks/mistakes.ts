@@ -5,9 +5,10 @@ import type { Tolerance } from './allclose.ts';
 export function deepClose(a: unknown, b: unknown, tolerance: Tolerance = {}): boolean {
   const rtol = tolerance.rtol ?? 1e-6;
   const atol = tolerance.atol ?? 1e-9;
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isNaN(a) || Number.isNaN(b)) return false;
-    return a === b || Math.abs(a - b) <= atol + rtol * Math.abs(b);
+  if (typeof b === 'number') {
+    // An infinity is close only to itself (|x − ∞| ≤ rtol·∞ would hold for every x); NaN fails
+    // both comparisons, so it is close to nothing.
+    return a === b || (typeof a === 'number' && Number.isFinite(b) && Math.abs(a - b) <= atol + rtol * Math.abs(b));
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((value, i) => deepClose(value, b[i], tolerance));
@@ -43,11 +44,14 @@ export function sameAs<A extends unknown[], O>(variant: (...args: A) => O, toler
  * could not establish its fact.
  */
 export function matchingMistakes(problem: ProblemSpec, context: CheckContext<unknown[], unknown>): MistakeSpec<unknown[], unknown>[] {
-  return (problem.mistakes ?? []).filter((m) => {
-    try {
-      return m.matches(context);
-    } catch {
+  return (
+    problem.mistakes?.filter((m) => {
+      try {
+        return m.matches(context);
+      } catch {
+        // It could not establish its fact: no match.
+      }
       return false;
-    }
-  });
+    }) ?? []
+  );
 }

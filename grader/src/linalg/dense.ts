@@ -60,6 +60,7 @@ export function matMul(A: Matrix, B: Matrix): Matrix {
     const out = new Array<number>(cols).fill(0);
     for (let k = 0; k < inner; k++) {
       const a = row[k];
+      // Stryker disable next-line ConditionalExpression: skipping a zero coefficient is only a speed-up; for finite B the sums are the same
       if (a === 0) continue;
       const bk = B[k];
       for (let j = 0; j < cols; j++) out[j] += a * bk[j];
@@ -100,14 +101,13 @@ export function centerColumns(X: Matrix): { centered: Matrix; mean: number[] } {
  */
 export function orthonormalityError(rows: Matrix): number {
   let worst = 0;
-  for (let i = 0; i < rows.length; i++) {
+  rows.forEach((a, i) => {
     for (let j = i; j < rows.length; j++) {
       let dot = 0;
-      const a = rows[i];
       const b = rows[j];
       for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
       worst = Math.max(worst, Math.abs(dot - (i === j ? 1 : 0)));
     }
-  }
+  });
   return worst;
 }

@@ -18,12 +18,8 @@ export function orthonormalRowBasis(A: Matrix, tol?: number): Matrix {
   const relative = tol ?? Math.max(A.length, A[0].length) * Number.EPSILON;
   const { S, V } = svd(A);
   const cutoff = relative * S[0];
-  const basis: Matrix = [];
-  for (let j = 0; j < S.length; j++) {
-    if (!(S[j] > cutoff)) break; // S is descending
-    basis.push(V.map((row) => row[j]));
-  }
-  return basis;
+  const rank = S.filter((s) => s > cutoff).length; // S is descending: these are the first `rank`
+  return Array.from({ length: rank }, (_, j) => V.map((row) => row[j]));
 }
 
 /**
