@@ -1,0 +1,72 @@
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import base from './vitest.config.ts';
+
+/**
+ * The tests `npm run mutation` lets Stryker run: `npm test`'s own vitest tests (this config
+ * extends vitest.config.ts and only leaves files out, so no test here is one `npm test`
+ * skips), minus the lists below. Every other test file — new unit tests of checks included —
+ * counts automatically.
+ *
+ * Stryker reruns, for every mutant, each test that reaches it, in a fresh vitest worker; a
+ * test that takes seconds and reaches hundreds of mutants puts the run past its 20-minute
+ * budget by hours. A new test file that starts child processes belongs in END_TO_END_TESTS.
+ */
+
+/** Tests that start child processes — sandboxes, whole gradings, the CLI, tsc — or time them. */
+export const END_TO_END_TESTS = [
+  'grader/test/bench.test.ts',
+  'grader/test/cli.test.ts',
+  'grader/test/contracts.test.ts',
+  'grader/test/diagnose-grading.test.ts',
+  'grader/test/grade.test.ts',
+  'grader/test/hostile/**',
+  // Grades pca through the sandbox, or replays its checks in-process for 50 students.
+  'grader/test/pca-alternatives*.test.ts',
+  'grader/test/sandbox*.test.ts',
+  'grader/test/selftest.test.ts',
+  'grader/test/tensor-grade.test.ts',
+];
+
+/** Tests of the mutation tooling itself: they read the assignment sources, which Stryker rewrites in place. */
+export const NOT_FOR_MUTATION = ['grader/test/mutation-scope.test.ts'];
+
+/**
+ * Whole gradings replayed in-process: they prove the assignments' checks and hints, and count
+ * in the `assignments` pass only. In the `engine` pass (MLGRADE_MUTATION_PASS=engine, set by
+ * grader/src/mutation/run.ts) the engine is mutated, and its hottest loops, instrumented by
+ * Stryker, would make every replay several times slower; the engine's unit tests prove it there.
+ */
+export const REPLAY_TESTS = ['grader/test/assignment-checks.test.ts'];
+
+/** Test files slow to start (every assignment and its data sets) or to run: after the others. */
+const RUN_LAST = [...REPLAY_TESTS, 'grader/test/data.test.ts', 'grader/test/tensor-kernels.test.ts', 'grader/test/tensor-runtime.test.ts'];
+
+/**
+ * Stryker stops a mutant's run at its first failing test, so quick tests first: a mutant a
+ * unit test kills is never run against a replay.
+ */
+class CheapestFirst extends BaseSequencer {
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file));
+    return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId)));
+  }
+}
+
+const enginePass = process.env.MLGRADE_MUTATION_PASS === 'engine';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: [...configDefaults.exclude, '.stryker-tmp/**', ...END_TO_END_TESTS, ...NOT_FOR_MUTATION, ...(enginePass ? REPLAY_TESTS : [])],
+      sequence: { sequencer: CheapestFirst },
+      // Switches each mutant on before the modules load; see that file for why.
+      setupFiles: ['grader/src/mutation/activate-early.ts'],
+      // Mutated code is instrumented (every expression asks which mutant is active, and the
+      // first run also records which test reached it), which makes numeric loops several
+      // times slower than under npm test.
+      testTimeout: 600_000,
+    },
+  }),
+);
