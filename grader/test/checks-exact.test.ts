@@ -11,7 +11,7 @@ import { numericalGradient, numericalGradientVector, relativeError } from '../sr
 import { deepClose, matchingMistakes, sameAs } from '../src/checks/mistakes.ts';
 import { describeValue, formatPath } from '../src/checks/path.ts';
 import { boolean, finiteNumber, matrix, record, validateValue, vector } from '../src/checks/values.ts';
-import { allOf, fail, invariant, labelled, pass } from '../src/checks/verdict.ts';
+import { allOf, earnedScore, fail, invariant, labelled, pass } from '../src/checks/verdict.ts';
 import type { Figure } from '../src/result/schema.ts';
 
 /** allClose's details for a comparison with the default tolerance. */
@@ -598,5 +598,11 @@ describe('matchingMistakes', () => {
   it('returns no mistakes for a problem that declares none', () => {
     expect(matchingMistakes(problem(), ctx)).toEqual([]);
     expect(matchingMistakes(problem([]), ctx)).toEqual([]);
+  });
+});
+
+describe('earnedScore', () => {
+  it('clamps to [0, 1] and gives 0 for a score that is not a finite number', () => {
+    expect([0.5, 1.5, -0.2, NaN, Infinity].map((score) => earnedScore({ score, message: '' }))).toEqual([0.5, 1, 0, 0, 0]);
   });
 });

@@ -53,3 +53,8 @@ export function allOf(verdicts: Verdict[]): Verdict {
 export function labelled(label: string, verdict: Verdict): Verdict {
   return verdict.score < 1 ? { ...verdict, message: `${label}: ${verdict.message}` } : verdict;
 }
+
+/** The score a verdict earns: its score clamped to [0, 1], and 0 when it is not a finite number. */
+export function earnedScore(verdict: Verdict): number {
+  return Number.isFinite(verdict.score) ? Math.min(1, Math.max(0, verdict.score)) : 0;
+}

@@ -5,7 +5,7 @@ import { caseContext, generateCalls } from '../cases/calls.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
 import { validateValue } from '../checks/values.ts';
 import { diagnosisOf } from '../checks/diagnose.ts';
-import type { Verdict } from '../checks/verdict.ts';
+import { earnedScore, type Verdict } from '../checks/verdict.ts';
 import type { CallLimits, CallResult } from '../sandbox/process.ts';
 import { SandboxSession } from '../sandbox/session.ts';
 import { type BackendName, requestedBackend, tfjsNodeUrl } from '../tensor/choice.ts';
@@ -295,7 +295,7 @@ class Grader {
     const seed = this.seedFor(problem, c);
     const context = caseContext(records, c.name, visible, seed);
     const verdict = await this.check(problem, context);
-    const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
+    const score = earnedScore(verdict);
     let message = verdict.message;
     let mistake: string | undefined;
     if (score < 1) {

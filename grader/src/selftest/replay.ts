@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CallRecord, CaseSpec, ProblemSpec, Visibility } from '../assignment/define.ts';
 import type { LoadedAssignment } from '../assignment/load.ts';
 import { validateValue } from '../checks/values.ts';
-import type { Verdict } from '../checks/verdict.ts';
+import { earnedScore, type Verdict } from '../checks/verdict.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
 import { caseSeed } from '../run/seeds.ts';
@@ -182,7 +182,7 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
       }
       const context = caseContext(records, c.name, visibility === 'visible', caseSeedValue);
       const verdict: Verdict = await problem.check(context);
-      const score = Math.min(1, Math.max(0, Number.isFinite(verdict.score) ? verdict.score : 0));
+      const score = earnedScore(verdict);
       const matches = score < 1 ? matchingMistakes(problem, context).map((m) => m.id) : [];
       replayed.push({ ...base, score, message: verdict.message, matches });
     }
