@@ -18,7 +18,7 @@ describe('the mlgrade command', () => {
   it('prints help for the program and every command', () => {
     const top = mlgrade('--help');
     expect(top.code).toBe(0);
-    for (const command of ['list', 'grade', 'check', 'bench']) expect(top.stdout).toContain(command);
+    for (const command of ['list', 'grade', 'check', 'bench', 'datasets']) expect(top.stdout).toContain(command);
     const grade = mlgrade('grade', '--help');
     expect(grade.code).toBe(0);
     expect(grade.stdout).toContain('--submission <dir>');
@@ -30,6 +30,20 @@ describe('the mlgrade command', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^assignment\s+title\s+problems\s+points\n/);
     expect(stdout).toMatch(/cnn-layers\s+CNN layers: .*\s+10\s+84\n/);
+  });
+
+  it('lists the data sets, writes a contact sheet of one, and names the known ones for an unknown name', () => {
+    const list = mlgrade('datasets');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^mnist-train\n {2}MNIST digits.*LeCun.*mnist@1\.1\.0.*MIT/m);
+    const out = tempDir({});
+    const preview = mlgrade('datasets', 'iris', '--preview', out);
+    expect(preview.code).toBe(0);
+    expect(preview.stderr).toBe(`mlgrade: wrote ${path.join(out, 'iris.png')}\n`);
+    expect(readFileSync(path.join(out, 'iris.png')).subarray(1, 4).toString()).toBe('PNG');
+    const unknown = mlgrade('datasets', 'cifar');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown data set "cifar"; known: mnist-train, mnist-test,');
   });
 
   it('grades the starter with exit code 0 and a zero score', () => {

@@ -89,6 +89,24 @@ async function listCommand(): Promise<number> {
   return 0;
 }
 
+async function datasetsCommand(names: string[], flags: { preview?: string }): Promise<number> {
+  // Loaded here: the catalogue pulls in every data set's package, which other commands do not need.
+  const { selectDatasets, writePreviews } = await import('../data/catalog.ts');
+  let datasets;
+  try {
+    datasets = selectDatasets(names);
+  } catch (error) {
+    process.stderr.write(`mlgrade: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  if (!flags.preview) {
+    for (const d of datasets) process.stdout.write(`${d.name}\n  ${d.description}\n`);
+    return 0;
+  }
+  writePreviews(datasets, flags.preview, (file) => process.stderr.write(`mlgrade: wrote ${file}\n`));
+  return 0;
+}
+
 /** Commander ignores what actions return; actions report their exit code here. */
 function exitWith<A extends unknown[]>(state: { code: number }, run: (...args: A) => Promise<number>) {
   return async (...args: A): Promise<void> => {
@@ -145,6 +163,14 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
     .argument('[assignment...]', 'assignment ids (default: all)')
     .action(exitWith(state, async (ids: string[]) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds())) ? 0 : 1)));
+
+  program
+    .command('datasets')
+    .description('list the data sets the project has, with origin and licence; --preview writes a contact sheet (PNG) of each')
+    .argument('[name...]', 'data set names (default: all)')
+    .option('--preview <dir>', 'write <name>.png for each data set into this folder')
+    .addHelpText('after', '\nExamples:\n  npm run datasets\n  npm run datasets -- --preview reports/datasets\n  npm run datasets -- mnist-train --preview reports/datasets')
+    .action(exitWith(state, datasetsCommand));
 
   program
     .command('doctor')
