@@ -18,7 +18,7 @@ describe('the mlgrade command', () => {
   it('prints help for the program and every command', () => {
     const top = mlgrade('--help');
     expect(top.code).toBe(0);
-    for (const command of ['list', 'grade', 'check', 'bench', 'datasets']) expect(top.stdout).toContain(command);
+    for (const command of ['list', 'grade', 'check', 'bench', 'datasets', 'train-models']) expect(top.stdout).toContain(command);
     const grade = mlgrade('grade', '--help');
     expect(grade.code).toBe(0);
     expect(grade.stdout).toContain('--submission <dir>');
@@ -44,6 +44,12 @@ describe('the mlgrade command', () => {
     const unknown = mlgrade('datasets', 'cifar');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown data set "cifar"; known: mnist-train, mnist-test,');
+  });
+
+  it('refuses to train a model the zoo does not have, naming the ones it has', () => {
+    const { code, stderr } = mlgrade('train-models', 'resnet');
+    expect(code).toBe(2);
+    expect(stderr).toContain('no model "resnet" in the zoo; known: digits-cnn, digits04-cnn');
   });
 
   it('grades the starter with exit code 0 and a zero score', () => {

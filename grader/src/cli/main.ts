@@ -107,6 +107,41 @@ async function datasetsCommand(names: string[], flags: { preview?: string }): Pr
   return 0;
 }
 
+async function trainModelsCommand(names: string[], flags: { out?: string }): Promise<number> {
+  // Loaded here: tfjs and the data are not needed by other commands.
+  const { ZOO, zooModel, MODELS_DIR } = await import('../models/zoo.ts');
+  let specs;
+  try {
+    specs = names.length > 0 ? names.map(zooModel) : [...ZOO];
+  } catch (error) {
+    process.stderr.write(`mlgrade: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const { initTensorBackend } = await import('../tensor/backend.ts');
+  const { trainZooModel } = await import('../models/train.ts');
+  const { saveModel } = await import('../models/store.ts');
+  const backend = await initTensorBackend();
+  process.stderr.write(`mlgrade: training on the ${backend.name} backend (${backend.reason})\n`);
+  let code = 0;
+  for (const spec of specs) {
+    const { model, card } = await trainZooModel(spec, {
+      backend: backend.name,
+      onEpoch: (p) =>
+        process.stderr.write(`${spec.name}  epoch ${String(p.epoch).padStart(2)}/${p.epochs}  loss ${p.loss.toFixed(4)}  accuracy ${(100 * p.accuracy).toFixed(2)} %  ${p.seconds.toFixed(1)} s\n`),
+    });
+    const summary = `${spec.name}: test accuracy ${(100 * card.testAccuracy).toFixed(2)} % on ${card.data.testImages} images (target ${(100 * spec.target).toFixed(1)} %), trained in ${card.trainingSeconds.toFixed(0)} s`;
+    if (card.testAccuracy < spec.target) {
+      process.stdout.write(`${summary}: UNDER THE TARGET, not saved\n`);
+      code = 1;
+    } else {
+      const dir = await saveModel(model, card, flags.out ?? MODELS_DIR);
+      process.stdout.write(`${summary}; wrote ${path.relative(process.cwd(), dir) || dir}\n`);
+    }
+    model.dispose();
+  }
+  return code;
+}
+
 /** Commander ignores what actions return; actions report their exit code here. */
 function exitWith<A extends unknown[]>(state: { code: number }, run: (...args: A) => Promise<number>) {
   return async (...args: A): Promise<void> => {
@@ -171,6 +206,14 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--preview <dir>', 'write <name>.png for each data set into this folder')
     .addHelpText('after', '\nExamples:\n  npm run datasets\n  npm run datasets -- --preview reports/datasets\n  npm run datasets -- mnist-train --preview reports/datasets')
     .action(exitWith(state, datasetsCommand));
+
+  program
+    .command('train-models')
+    .description('train the model zoo (grader/models/) from fixed seeds on real MNIST, showing progress; a model under its target is not saved')
+    .argument('[name...]', 'model names (default: all): digits-cnn, digits04-cnn')
+    .option('--out <dir>', 'write <name>/ folders here instead of grader/models/')
+    .addHelpText('after', '\nTakes a few minutes per model on the wasm backend. Review the cards, then commit grader/models/.\nExamples:\n  npm run train-models\n  npm run train-models -- digits04-cnn --out /tmp/zoo')
+    .action(exitWith(state, trainModelsCommand));
 
   program
     .command('doctor')
