@@ -241,6 +241,7 @@ export function checkPca(X: Matrix, k: number, standardize: boolean, answer: Pca
   checks.push(allClose(answer.mean, mean, { name: 'mean', rtol: 1e-9, atol: 1e-12 * spread }));
   checks.push(allClose(answer.scale, scale, { name: 'scale', rtol: 1e-9, atol: 0 }));
   const shape =
+    // Stryker disable next-line OptionalChaining: reached only when answer.components.length === d ≥ 1, so components[0] exists
     expectShape('components', answer.components, k, d, ` (k×d: one principal direction per row${answer.components.length === d && answer.components[0]?.length === k ? '; yours has them as columns' : ''})`) ??
     expectShape('loadings', answer.loadings, n, k, ' (n×k: one loading vector per example)') ??
     (answer.explainedVarianceRatio.length === k ? undefined : fail(`explainedVarianceRatio has ${answer.explainedVarianceRatio.length} entries; expected k = ${k}`));
