@@ -40,15 +40,22 @@ export const NOT_FOR_MUTATION = ['grader/test/mutation-scope.test.ts'];
 export const REPLAY_TESTS = ['grader/test/assignment-checks.test.ts'];
 
 /** Test files slow to start (every assignment and its data sets) or to run: after the others. */
-const RUN_LAST = [...REPLAY_TESTS, 'grader/test/data.test.ts', 'grader/test/tensor-kernels.test.ts', 'grader/test/tensor-runtime.test.ts'];
+const RUN_LAST = [...REPLAY_TESTS, 'grader/test/data.test.ts', 'grader/test/mnist.test.ts', 'grader/test/datasets.test.ts', 'grader/test/models.test.ts', 'grader/test/tensor-kernels.test.ts', 'grader/test/tensor-runtime.test.ts'];
+
+/**
+ * The direct tests of an assignment's check code (`<assignment>-checks.test.ts` and the like):
+ * first, because they kill most mutants of that code in milliseconds.
+ */
+const RUN_FIRST = /-checks\.test\.ts$/;
 
 /**
  * Stryker stops a mutant's run at its first failing test, so quick tests first: a mutant a
- * unit test kills is never run against a replay.
+ * unit test kills is never run against a replay. That matters most for static mutants (the
+ * check functions of an assignment.ts are made when it loads), which run with every test.
  */
 class CheapestFirst extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (spec: TestSpecification) => RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file));
+    const rank = (spec: TestSpecification) => (RUN_FIRST.test(spec.moduleId) ? -2 : RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file)));
     return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId)));
   }
 }
