@@ -43,10 +43,12 @@ export const REPLAY_TESTS = ['grader/test/assignment-checks.test.ts'];
 const RUN_LAST = [...REPLAY_TESTS, 'grader/test/data.test.ts', 'grader/test/mnist.test.ts', 'grader/test/datasets.test.ts', 'grader/test/models.test.ts', 'grader/test/tensor-kernels.test.ts', 'grader/test/tensor-runtime.test.ts'];
 
 /**
- * The direct tests of an assignment's check code (`<assignment>-checks.test.ts` and the like):
- * first, because they kill most mutants of that code in milliseconds.
+ * The direct tests of an assignment's check code (`<assignment>-checks.test.ts`): in the
+ * assignments pass first, because they kill most mutants of that code in milliseconds; in the
+ * engine pass after the engine's own unit tests, because they load whole assignments (a few
+ * seconds of imports per run) and reach the engine only in passing.
  */
-const RUN_FIRST = /-checks\.test\.ts$/;
+const ASSIGNMENT_CHECK_TESTS = /-checks\.test\.ts$/;
 
 /**
  * Stryker stops a mutant's run at its first failing test, so quick tests first: a mutant a
@@ -55,7 +57,8 @@ const RUN_FIRST = /-checks\.test\.ts$/;
  */
 class CheapestFirst extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (spec: TestSpecification) => (RUN_FIRST.test(spec.moduleId) ? -2 : RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file)));
+    const rank = (spec: TestSpecification) =>
+      ASSIGNMENT_CHECK_TESTS.test(spec.moduleId) ? (enginePass ? -0.5 : -2) : RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file));
     return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId)));
   }
 }
