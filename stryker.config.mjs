@@ -26,11 +26,13 @@ export default {
   checkers: [],
   // Each mutant runs only the tests that reached it in the first run.
   coverageAnalysis: 'perTest',
-  // A static mutant changes what a module computes when it loads. Testing one means running
-  // every test. `npm run mutation` sets this per pass (MutationPass.ignoreStatic in
-  // grader/src/mutation/scope.ts says why): true for the engine, where they are reported as
-  // Ignored, false for the assignments' check code.
-  ignoreStatic: true,
+  // A static mutant changes what a module computes when it loads: a module constant such as
+  // diagnose.ts's list of finders, and in assignment.ts the check functions themselves
+  // (`check: () => undefined` is chosen when the module loads). Stryker cannot tell which
+  // tests reach one, so it runs each with every test (quick ones first, until one fails; the
+  // mutant is switched on before modules load, see grader/src/mutation/activate-early.ts).
+  // There are a few dozen; ignoring them would leave code that decides grades untested.
+  ignoreStatic: false,
   // The grading sandbox resolves packages from the project's own node_modules, so the
   // mutants must live in the project rather than in a copy under .stryker-tmp/.
   inPlace: true,

@@ -76,10 +76,10 @@ describe('mutationScope', () => {
 
   it('runs the engine and the assignments as two passes, and only the second for `-- <assignment>`', () => {
     const passes = mutationPasses(PROJECT_ROOT);
-    expect(passes.map((p) => [p.name, p.ignoreStatic])).toEqual([['engine', true], ['assignments', false]]);
+    expect(passes.map((p) => p.name)).toEqual(['engine', 'assignments']);
     expect(passes[0].mutate).toEqual(ENGINE_SCOPE);
     expect([...passes[0].mutate, ...passes[1].mutate]).toEqual(mutationScope(PROJECT_ROOT));
-    expect(mutationPasses(PROJECT_ROOT, ['pca'])).toEqual([{ name: 'assignments', mutate: mutationScope(PROJECT_ROOT, ['pca']), ignoreStatic: false }]);
+    expect(mutationPasses(PROJECT_ROOT, ['pca'])).toEqual([{ name: 'assignments', mutate: mutationScope(PROJECT_ROOT, ['pca']) }]);
   });
 
   it('refuses an unknown assignment, naming the known ones', () => {

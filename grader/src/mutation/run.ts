@@ -39,7 +39,6 @@ async function runPass(pass: MutationPass): Promise<MutationReport> {
   await new Stryker({
     configFile: 'stryker.config.mjs',
     mutate: pass.mutate,
-    ignoreStatic: pass.ignoreStatic,
     jsonReporter: { fileName: json },
     htmlReporter: { fileName: path.join(REPORT_DIR, `${pass.name}.html`) },
   }).runMutationTest();

@@ -152,19 +152,9 @@ export type MutationPassName = 'engine' | 'assignments';
 export interface MutationPass {
   name: MutationPassName;
   mutate: string[];
-  /**
-   * Whether to skip static mutants (code that runs while a module loads). In assignment.ts
-   * they are the check functions themselves — `check: () => undefined` is chosen when the
-   * module loads — and the replays that would kill them load the assignment before their
-   * tests start, so Stryker sees no test reaching them at run time: they must run with every
-   * test, as Stryker does when this is false (a dozen or so, one replay each until a test
-   * fails). In the engine, static mutants are module constants and code that tests run while
-   * they are collected; those the tests also reach at run time still run with those tests.
-   */
-  ignoreStatic: boolean;
 }
 
 export function mutationPasses(root: string, assignmentIds?: readonly string[]): MutationPass[] {
-  const assignments: MutationPass = { name: 'assignments', mutate: assignmentScope(root, assignmentIds), ignoreStatic: false };
-  return assignmentIds && assignmentIds.length > 0 ? [assignments] : [{ name: 'engine', mutate: [...ENGINE_SCOPE], ignoreStatic: true }, assignments];
+  const assignments: MutationPass = { name: 'assignments', mutate: assignmentScope(root, assignmentIds) };
+  return assignmentIds && assignmentIds.length > 0 ? [assignments] : [{ name: 'engine', mutate: [...ENGINE_SCOPE] }, assignments];
 }
