@@ -60,6 +60,22 @@ function detector(name: string, id: string): (ctx: Ctx) => boolean {
 }
 
 /** Calls of every case of a problem, for every seed, with `implementation`'s outputs. */
+/**
+ * Each mistake's detector fires on every case of its own mistake's output and on no other
+ * mistake's; none fires on the reference's output.
+ */
+function expectOwnHintsOnly(name: string, implementations: Record<string, AnyFunction>): void {
+  const detectors = Object.keys(implementations).map((id) => [id, detector(name, id)] as const);
+  for (const [own, implementation] of Object.entries(implementations)) {
+    for (const c of caseCalls(name, implementation)) {
+      for (const [id, matches] of detectors) expect(matches(contextOf(name, c.calls)), `${own} on ${id}: ${c.caseName}`).toBe(id === own);
+    }
+  }
+  for (const c of caseCalls(name, problemOf(name).reference as AnyFunction)) {
+    for (const [id, matches] of detectors) expect(matches(contextOf(name, c.calls)), `reference on ${id}: ${c.caseName}`).toBe(false);
+  }
+}
+
 function caseCalls(name: string, implementation: AnyFunction): Array<{ caseName: string; calls: Array<{ args: unknown[]; output: unknown }> }> {
   const problem = problemOf(name);
   return SEEDS.flatMap((seed) =>
@@ -206,20 +222,7 @@ describe('batchNormForward: out, mean and variance compared field by field', () 
   });
 
   it('each mistake hint fires on its own output and on no other', () => {
-    const unbiased = detector('batchNormForward', 'bn-unbiased-variance');
-    const forgetsEps = detector('batchNormForward', 'bn-forgets-eps');
-    for (const c of caseCalls('batchNormForward', bnUnbiasedVariance.batchNormForward)) {
-      expect(unbiased(contextOf('batchNormForward', c.calls)), c.caseName).toBe(true);
-      expect(forgetsEps(contextOf('batchNormForward', c.calls)), c.caseName).toBe(false);
-    }
-    for (const c of caseCalls('batchNormForward', bnForgetsEps.batchNormForward)) {
-      expect(forgetsEps(contextOf('batchNormForward', c.calls)), c.caseName).toBe(true);
-      expect(unbiased(contextOf('batchNormForward', c.calls)), c.caseName).toBe(false);
-    }
-    for (const c of caseCalls('batchNormForward', reference.batchNormForward)) {
-      expect(unbiased(contextOf('batchNormForward', c.calls))).toBe(false);
-      expect(forgetsEps(contextOf('batchNormForward', c.calls))).toBe(false);
-    }
+    expectOwnHintsOnly('batchNormForward', { 'bn-unbiased-variance': bnUnbiasedVariance.batchNormForward, 'bn-forgets-eps': bnForgetsEps.batchNormForward });
   });
 });
 
@@ -317,20 +320,10 @@ describe('batchNormBackward: the reference and a numerical gradient', () => {
   });
 
   it('each mistake hint fires on its own output and on no other', () => {
-    const wrongAxis = detector('batchNormBackward', 'bn-backward-dbeta-wrong-axis');
-    const ignores = detector('batchNormBackward', 'bn-backward-ignores-statistics');
-    for (const c of caseCalls('batchNormBackward', bnBackwardDbetaWrongAxis.batchNormBackward)) {
-      expect(wrongAxis(contextOf('batchNormBackward', c.calls)), c.caseName).toBe(true);
-      expect(ignores(contextOf('batchNormBackward', c.calls)), c.caseName).toBe(false);
-    }
-    for (const c of caseCalls('batchNormBackward', bnBackwardIgnoresStatistics.batchNormBackward)) {
-      expect(ignores(contextOf('batchNormBackward', c.calls)), c.caseName).toBe(true);
-      expect(wrongAxis(contextOf('batchNormBackward', c.calls)), c.caseName).toBe(false);
-    }
-    for (const c of caseCalls('batchNormBackward', reference.batchNormBackward)) {
-      expect(wrongAxis(contextOf('batchNormBackward', c.calls))).toBe(false);
-      expect(ignores(contextOf('batchNormBackward', c.calls))).toBe(false);
-    }
+    expectOwnHintsOnly('batchNormBackward', {
+      'bn-backward-dbeta-wrong-axis': bnBackwardDbetaWrongAxis.batchNormBackward,
+      'bn-backward-ignores-statistics': bnBackwardIgnoresStatistics.batchNormBackward,
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
-import { loadMnistSplit, MNIST_CREDIT, MNIST_PIXELS, MNIST_SIDE, mnistChecksum, type MnistData, type MnistPart } from '../data/mnist.ts';
+import { loadMnistSplit, MNIST_CREDIT, MNIST_PIXELS, MNIST_SIDE, mnistChecksum, type MnistData, type MnistPart, selectMnist } from '../data/mnist.ts';
 import type { ModelCard } from './store.ts';
 import { buildZooModel, describeArchitecture, type ZooModelSpec } from './zoo.ts';
 
@@ -21,13 +21,8 @@ export interface ClassData {
 export function classData(data: MnistData, digits: readonly number[]): ClassData {
   const keep: number[] = [];
   for (let i = 0; i < data.count; i++) if (digits.includes(data.labels[i])) keep.push(i);
-  const images = new Float32Array(keep.length * MNIST_PIXELS);
-  const classes = new Int32Array(keep.length);
-  keep.forEach((index, k) => {
-    images.set(data.images.subarray(index * MNIST_PIXELS, (index + 1) * MNIST_PIXELS), k * MNIST_PIXELS);
-    classes[k] = digits.indexOf(data.labels[index]);
-  });
-  return { images, classes, count: keep.length };
+  const { images, labels, count } = selectMnist(data, keep);
+  return { images, classes: Int32Array.from(labels, (digit) => digits.indexOf(digit)), count };
 }
 
 /** The test images of a model's digits, as the card's accuracy is measured on them. */
