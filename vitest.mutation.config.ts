@@ -63,6 +63,12 @@ const RUN_LAST = ['grader/test/data.test.ts'];
  * seconds of imports per run) and reach the engine only in passing.
  */
 const ASSIGNMENT_CHECK_TESTS = /-checks\.test\.ts$/;
+/**
+ * Among those, the tests that load a whole assignment (`<assignment>-assignment-checks.test.ts`)
+ * after the ones that import only its checks.ts (`<assignment>-checks.test.ts`), which start in
+ * about two thirds of the time and reach the same checks.ts mutants.
+ */
+const WHOLE_ASSIGNMENT_TESTS = /-assignment-checks\.test\.ts$/;
 
 /**
  * Stryker stops a mutant's run at its first failing test, so quick tests first: a mutant a
@@ -72,7 +78,9 @@ const ASSIGNMENT_CHECK_TESTS = /-checks\.test\.ts$/;
 class CheapestFirst extends BaseSequencer {
   override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (spec: TestSpecification) =>
-      ASSIGNMENT_CHECK_TESTS.test(spec.moduleId) ? (enginePass ? -0.5 : -2) : RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file));
+      ASSIGNMENT_CHECK_TESTS.test(spec.moduleId)
+        ? (enginePass ? -0.5 : -2) + (WHOLE_ASSIGNMENT_TESTS.test(spec.moduleId) ? 0.25 : 0)
+        : RUN_LAST.findIndex((file) => spec.moduleId.endsWith(file));
     return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId)));
   }
 }
@@ -85,6 +93,11 @@ export default mergeConfig(
     test: {
       exclude: [...configDefaults.exclude, '.stryker-tmp/**', ...END_TO_END_TESTS, ...NOT_FOR_MUTATION, ...REPLAY_TESTS, ...NO_CHECK_CODE],
       sequence: { sequencer: CheapestFirst },
+      // One worker for all the files of a run instead of a fresh one per file: a file after the
+      // first then reuses the modules already loaded (zod, the assignments). Measured with three
+      // engine test files: 0.9 s per run instead of 1.9 s. Stryker still starts each run in a
+      // fresh worker, and these tests share no state (they all pass in one worker: --isolate=false).
+      isolate: false,
       // Switches each mutant on before the modules load; see that file for why.
       setupFiles: ['grader/src/mutation/activate-early.ts'],
       // Mutated code is instrumented (every expression asks which mutant is active, and the

@@ -205,11 +205,16 @@ describe('principal angles', () => {
 });
 
 describe('procrustes', () => {
-  const rng = createRng('procrustes');
-  const Y = gaussian(rng, 40, 3);
-  const reflectionRotation = orthonormalColumns(rng, 3, 3).map((row) => [row[0], row[1], -row[2]]);
+  // Made in each test rather than in this block: code that runs while vitest collects the tests
+  // reaches dense.ts outside any test, and mutation testing then runs its mutants with every test.
+  const data = () => {
+    const rng = createRng('procrustes');
+    const Y = gaussian(rng, 40, 3);
+    return { rng, Y, reflectionRotation: orthonormalColumns(rng, 3, 3).map((row) => [row[0], row[1], -row[2]]) };
+  };
 
   it('aligns a rotated, reflected, scaled and translated copy exactly', () => {
+    const { Y, reflectionRotation } = data();
     const Z = matMul(Y, reflectionRotation).map((row) => row.map((x, j) => 2.5 * x + [10, -3, 7][j]));
     const { correlation, aligned } = procrustes(Y, Z);
     expect(1 - correlation).toBeLessThan(1e-13);
@@ -217,6 +222,7 @@ describe('procrustes', () => {
   });
 
   it('scores independent noise low and noisy copies in between, falling as the noise grows', () => {
+    const { rng, Y, reflectionRotation } = data();
     const independent = procrustes(Y, gaussian(rng, 40, 3)).correlation;
     expect(independent).toBeLessThan(0.5);
     const noise = gaussian(rng, 40, 3);
@@ -228,6 +234,7 @@ describe('procrustes', () => {
   });
 
   it('gives correlation 0, not NaN, when one configuration has no spread', () => {
+    const { Y } = data();
     const collapsed = Y.map(() => [1, 2, 3]);
     for (const [a, b] of [[Y, collapsed], [collapsed, Y], [collapsed, collapsed]]) {
       const { correlation, aligned } = procrustes(a, b);

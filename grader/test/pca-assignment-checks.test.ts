@@ -527,17 +527,26 @@ describe('componentsForVariance: check and detector', () => {
   });
 });
 
-describe('trainLinearAutoencoder: check and detector', () => {
-  const X = offsetData(rng, 40, 5, [2, 1.5, 0.5, 0.3, 0.2], 1);
+/**
+ * The data of the trainLinearAutoencoder tests. Each test makes it, not the describe block: code
+ * that runs while vitest collects the tests reaches the checks' linear algebra outside any test,
+ * and mutation testing would run each of its mutants with every test (docs/architecture.md).
+ */
+function autoencoderCase() {
+  const X = offsetData(createRng('pca-assignment-checks autoencoder'), 40, 5, [2, 1.5, 0.5, 0.3, 0.2], 1);
   const Xc = centerColumns(X).centered;
   const { S, V } = svd(Xc);
   const Vk = V.map((row) => row.slice(0, 2));
   const optimum = S.slice(2).reduce((sum, s) => sum + s * s, 0) / X.length;
-  const options = { epochs: 3, learningRate: 0.05, seed: 1 };
   const answer = (W1: Matrix, W2: Matrix): { W1: Matrix; W2: Matrix; losses: number[] } => ({ W1, W2, losses: [9, 5, autoencoderLossByHand(Xc, W1, W2)] });
-  const best = answer(Vk, transpose(Vk));
+  return { X, Xc, Vk, optimum, answer, best: answer(Vk, transpose(Vk)) };
+}
+
+describe('trainLinearAutoencoder: check and detector', () => {
+  const options = { epochs: 3, learningRate: 0.05, seed: 1 };
 
   it('passes the optimal autoencoder with its loss against the PCA optimum as the message, and draws the losses when visible', async () => {
+    const { X, Xc, Vk, optimum, best } = autoencoderCase();
     const verdict = await check('trainLinearAutoencoder', one([X, 2, options], best, best), { visible: true });
     const loss = autoencoderLossByHand(Xc, Vk, transpose(Vk));
     expect(loss / optimum).toBeCloseTo(1, 10);
@@ -549,6 +558,7 @@ describe('trainLinearAutoencoder: check and detector', () => {
   });
 
   it('fails a consistent but suboptimal autoencoder with checkAutoencoder\'s message, still drawing its losses', async () => {
+    const { X, Vk, answer, best } = autoencoderCase();
     const weak = answer(scaleMatrix(Vk, 0.8), transpose(Vk));
     const verdict = await check('trainLinearAutoencoder', one([X, 2, options], weak, best), { visible: true });
     expect(verdict).toMatchObject({ score: 0, message: checkAutoencoder(X, 2, 3, weak).verdict.message });
@@ -557,6 +567,7 @@ describe('trainLinearAutoencoder: check and detector', () => {
   });
 
   it('names the epochs from the options, and draws nothing for weights of the wrong shape', async () => {
+    const { X, Vk, best } = autoencoderCase();
     const verdict = await check('trainLinearAutoencoder', one([X, 2, { ...options, epochs: 4 }], best, best), { visible: true });
     expect(verdict.message).toBe('losses has 3 entries; expected one per step (4)');
     const turned = await check('trainLinearAutoencoder', one([X, 2, options], { ...best, W1: transpose(Vk) }, best), { visible: true });
@@ -568,15 +579,18 @@ describe('trainLinearAutoencoder: check and detector', () => {
     const fires = (data: Matrix, output: unknown, k = 2): boolean => matches('trainLinearAutoencoder', 'autoencoder-not-centred', one([data, k, trainOptions], output, output));
 
     it('fires on an autoencoder trained on uncentred data, and not on the optimal one', () => {
+      const { X, best } = autoencoderCase();
       expect(fires(X, autoencoderNotCentred.trainLinearAutoencoder(X, 2, trainOptions))).toBe(true);
       expect(fires(X, best)).toBe(false);
     });
 
     it('stays silent on centred data, where not centring changes nothing', () => {
+      const { Xc } = autoencoderCase();
       expect(fires(Xc, autoencoderNotCentred.trainLinearAutoencoder(Xc, 2, trainOptions))).toBe(false);
     });
 
     it('stays silent on a decoder of the wrong shape, and on none (k = 0)', () => {
+      const { X } = autoencoderCase();
       const mistaken = autoencoderNotCentred.trainLinearAutoencoder(X, 2, trainOptions);
       expect(fires(X, { ...mistaken, W2: transpose(mistaken.W2) })).toBe(false);
       expect(fires(X, { ...mistaken, W2: mistaken.W2.slice(1) })).toBe(false);
@@ -844,17 +858,23 @@ describe('pca checks: tolerances are inclusive, pinned on both sides', () => {
   });
 
   describe('autoencoder', () => {
-    // 32 examples (a power of two, so that the mean loss can take every value near the boundary).
-    const A = withSpectrum(createRng('autoencoder boundary'), 16, 5, [4, 2, 1.96, 0.6, 0.4]);
-    const X = plusMinus(A).map((row) => row.map((v, j) => v + [1, -2, 0.5, 3, 1][j]));
-    const Xc = centerColumns(X).centered;
     const k = 2;
-    const optimum = singularValues(Xc).slice(k).reduce((sum, s) => sum + s * s, 0) / X.length;
-    const Vk = topDirections(Xc, k);
-    const encoder = (f: number): Matrix => transpose(Vk).map((row) => row.map((v) => v * f));
-    const lossAt = (f: number): number => autoencoderLoss(Xc, encoder(f), Vk);
+    /** Made in each test, not here (see autoencoderCase). */
+    // Made in each test, not in this block (see autoencoderCase).
+    const boundaryCase = () => {
+      // 32 examples (a power of two, so that the mean loss can take every value near the boundary).
+      const A = withSpectrum(createRng('autoencoder boundary'), 16, 5, [4, 2, 1.96, 0.6, 0.4]);
+      const X = plusMinus(A).map((row) => row.map((v, j) => v + [1, -2, 0.5, 3, 1][j]));
+      const Xc = centerColumns(X).centered;
+      const optimum = singularValues(Xc).slice(k).reduce((sum, s) => sum + s * s, 0) / X.length;
+      const Vk = topDirections(Xc, k);
+      const encoder = (f: number): Matrix => transpose(Vk).map((row) => row.map((v) => v * f));
+      const lossAt = (f: number): number => autoencoderLoss(Xc, encoder(f), Vk);
+      return { X, Xc, optimum, Vk, encoder, lossAt };
+    };
 
     it('a loss of exactly 1.02× the optimum passes; just above fails', () => {
+      const { X, optimum, Vk, encoder, lossAt } = boundaryCase();
       const target = (1 + AUTOENCODER_LOSS_SLACK) * optimum;
       const f = nearestWhere(lastInside(1, 0.5, (g) => lossAt(g) <= target), (g) => lossAt(g) === target);
       expect(checkAutoencoder(X, k, 1, { W1: encoder(f), W2: Vk, losses: [lossAt(f)] }).verdict).toEqual({ score: 1, message: 'correct' });
@@ -864,6 +884,7 @@ describe('pca checks: tolerances are inclusive, pinned on both sides', () => {
     });
 
     it('a decoder with a principal-angle cosine of exactly 0.99 passes; just below fails', () => {
+      const { X, Xc, Vk } = boundaryCase();
       const V = svd(Xc).V;
       const column = (j: number): number[] => V.map((row) => row[j]);
       const decoder = (t: number): Matrix => [column(0), column(1).map((v, i) => Math.cos(t) * v + Math.sin(t) * column(2)[i])];
@@ -875,6 +896,7 @@ describe('pca checks: tolerances are inclusive, pinned on both sides', () => {
     });
 
     it('losses[last] may differ from the loss by exactly 5 % + 1e-9, and no more', () => {
+      const { X, Xc, Vk, encoder } = boundaryCase();
       // Among slightly weaker encoders, one whose 5 % + 1e-9 is a whole number of ulps above its loss.
       let found: { W1: Matrix; last: number } | undefined;
       for (let i = 0; !found && i < 1000; i++) {
@@ -893,6 +915,7 @@ describe('pca checks: tolerances are inclusive, pinned on both sides', () => {
     });
 
     it('a decoder of rank 1 for k = 2 says so in one exact sentence', () => {
+      const { X, Xc, Vk } = boundaryCase();
       const W2 = [Vk[0], Vk[0]];
       const { verdict } = checkAutoencoder(X, k, 1, { W1: transpose(W2), W2, losses: [autoencoderLoss(Xc, transpose(W2), W2)] });
       expect(verdict.message.split('\n')).toContain('the rows of W2 span only 1 dimension; the decoder must span the top-2 principal subspace');

@@ -113,12 +113,22 @@ describe('checkPca', () => {
   });
 });
 
-describe('checkAutoencoder', () => {
-  const X = offsetData(rng, 100, 6, [2, 1.5, 0.5, 0.3, 0.2, 0.1], 1);
+/**
+ * The data of the autoencoder tests, made inside each test that uses it rather than in its
+ * describe block: code that runs while vitest collects the tests reaches the checks' linear
+ * algebra outside any test, and mutation testing would then run each of its mutants with
+ * every test (docs/architecture.md, "Mutation testing").
+ */
+function autoencoderData(): { X: Matrix; centred: Matrix; Vk: Matrix } {
+  const X = offsetData(createRng('pca-checks autoencoder'), 100, 6, [2, 1.5, 0.5, 0.3, 0.2, 0.1], 1);
   const centred = X.map((row) => row.map((v, j) => v - X.reduce((s, r) => s + r[j], 0) / X.length));
   const Vk = svd(centred).V.map((row) => row.slice(0, 2));
+  return { X, centred, Vk };
+}
 
+describe('checkAutoencoder', () => {
   it('accepts every optimal autoencoder, not just W1 = V_k, W2 = V_kᵀ', () => {
+    const { X, centred, Vk } = autoencoderData();
     // W1 = V_k·A and W2 = A⁻¹·V_kᵀ give the same f(x) = x·V_k·V_kᵀ for any invertible A.
     const A = [[2, 1], [0.5, 3]];
     const det = A[0][0] * A[1][1] - A[0][1] * A[1][0];
@@ -131,6 +141,7 @@ describe('checkAutoencoder', () => {
   });
 
   it('rejects a decoder of rank 1, and losses that are not the returned weights\' loss', () => {
+    const { X, centred, Vk } = autoencoderData();
     const W1 = Vk;
     const W2 = [transpose(Vk)[0], transpose(Vk)[0]];
     expect(checkAutoencoder(X, 2, 1, { W1, W2, losses: [1] }).verdict.message).toMatch(/the rows of W2 span only 1 dimension/);
@@ -241,16 +252,21 @@ describe('hasGap and sameSubspace', () => {
   });
 });
 
-describe('checkPca: answers only one check rejects', () => {
-  const X = offsetData(rng, 40, 5, [3, 2, 1, 0.5, 0.2]);
-  const k = 2;
+/** The data of 'checkPca: answers only one check rejects', made in its tests (see autoencoderData). */
+function pcaData(k: number) {
+  const X = offsetData(createRng('pca-checks pca'), 40, 5, [3, 2, 1, 0.5, 0.2]);
   const expected = reference.pca(X, k);
   const Z = X.map((row) => row.map((v, j) => v - expected.mean[j]));
   const withComponents = (C: Matrix): typeof expected => ({ ...expected, components: C, loadings: matMul(Z, transpose(C)) });
   const [v1, v2] = expected.components;
-  const S = svd(Z).S;
+  return { X, expected, withComponents, v1, v2, S: svd(Z).S };
+}
+
+describe('checkPca: answers only one check rejects', () => {
+  const k = 2;
 
   it('non-orthonormal components that capture exactly σᵢ² each, in the right subspace: only orthonormality fails', () => {
+    const { X, expected, withComponents, v1, v2, S } = pcaData(k);
     // c₂ = a·v₂ + b·v₁ with a²σ₂² + b²σ₁² = σ₂²: the right variance, but ‖c₂‖ < 1 and c₂·c₁ ≠ 0.
     const b = 0.1;
     const a = Math.sqrt(1 - (b * b * S[0] ** 2) / S[1] ** 2);
@@ -260,6 +276,7 @@ describe('checkPca: answers only one check rejects', () => {
   });
 
   it('accepts rows orthonormal to 1e-8, and refuses 1e-7', () => {
+    const { X, expected, withComponents, v1, v2 } = pcaData(k);
     const scaled = (f: number): Matrix => [v1, v2.map((v) => v * f)];
     expect(checkPca(X, k, false, { ...withComponents(scaled(1 + 4e-9)), explainedVarianceRatio: expected.explainedVarianceRatio }, expected).message).not.toMatch(/not orthonormal/);
     expect(checkPca(X, k, false, withComponents(scaled(1 + 1e-7)), expected).message).toMatch(/not orthonormal/);
@@ -280,6 +297,7 @@ describe('checkPca: answers only one check rejects', () => {
   });
 
   it('checks the mean to 1e-9 relative and the scale exactly as the population SD (1 for a constant column)', () => {
+    const { X, expected } = pcaData(k);
     const mean = expected.mean.map((m, i) => (i === 0 ? m * (1 + 1e-7) : m));
     expect(checkPca(X, k, false, { ...expected, mean }, expected).message).toMatch(/^mean\[0\]: expected/m);
     expect(checkPca(X, k, false, { ...expected, mean: expected.mean.map((m) => m * (1 + 1e-11)) }, expected).score).toBe(1);
@@ -288,6 +306,7 @@ describe('checkPca: answers only one check rejects', () => {
   });
 
   it('names components as columns, and the wrong number of loadings or ratios', () => {
+    const { X, expected, v1 } = pcaData(k);
     expect(checkPca(X, k, false, { ...expected, components: transpose(expected.components) }, expected).message).toMatch(/^components is 5×2; expected 2×5 \(k×d: one principal direction per row; yours has them as columns\)$/m);
     expect(checkPca(X, k, false, { ...expected, components: [v1] }, expected).message).toMatch(/^components is 1×5; expected 2×5 \(k×d: one principal direction per row\)$/m);
     expect(checkPca(X, k, false, { ...expected, loadings: expected.loadings.slice(1) }, expected).message).toMatch(/^loadings is 39×2; expected 40×2/m);
@@ -307,11 +326,8 @@ describe('checkPca: answers only one check rejects', () => {
 });
 
 describe('checkAutoencoder: answers only one check rejects', () => {
-  const X = offsetData(rng, 100, 6, [2, 1.5, 0.5, 0.3, 0.2, 0.1], 1);
-  const centred = X.map((row) => row.map((v, j) => v - X.reduce((s, r) => s + r[j], 0) / X.length));
-  const Vk = svd(centred).V.map((row) => row.slice(0, 2));
-
   it('a consistent autoencoder with the right decoder subspace but a suboptimal encoder: only the 2 % test fails', () => {
+    const { X, centred, Vk } = autoencoderData();
     const W1 = Vk.map((row) => row.map((v) => 0.9 * v));
     const W2 = transpose(Vk);
     const loss = loss0(centred, W1, W2);
@@ -321,6 +337,7 @@ describe('checkAutoencoder: answers only one check rejects', () => {
   });
 
   it('pins the 2 % slack on both sides', () => {
+    const { X, centred, Vk } = autoencoderData();
     // Scaling the encoder by f adds (1 − f)²·(σ₁² + σ₂²)/n to the optimum; pick f for 1.5 % and 2.5 %.
     const S = svd(centred).S;
     const optimum = S.slice(2).reduce((sum, s) => sum + s * s, 0) / X.length;
@@ -335,6 +352,7 @@ describe('checkAutoencoder: answers only one check rejects', () => {
   });
 
   it('a decoder off the principal subspace with a cosine below 0.99 fails the subspace test, with the cosines', () => {
+    const { X, centred } = autoencoderData();
     const V = svd(centred).V;
     const t = 0.2; // cos 0.2 ≈ 0.980
     const W2 = [V.map((row) => row[0]), V.map((row, i) => Math.cos(t) * row[1] + Math.sin(t) * V[i][3])];
@@ -344,6 +362,7 @@ describe('checkAutoencoder: answers only one check rejects', () => {
   });
 
   it('names wrong shapes and a wrong number of losses', () => {
+    const { X, Vk } = autoencoderData();
     const W1 = Vk;
     const W2 = transpose(Vk);
     expect(checkAutoencoder(X, 2, 1, { W1: W2, W2, losses: [1] }).verdict.message).toBe('W1 is 2×6; expected 6×2 (d×k: the encoder)');
@@ -352,6 +371,7 @@ describe('checkAutoencoder: answers only one check rejects', () => {
   });
 
   it('allows losses[last] within 5 % of the returned weights\' loss', () => {
+    const { X, centred, Vk } = autoencoderData();
     const W1 = Vk;
     const W2 = transpose(Vk);
     const loss = loss0(centred, W1, W2);
