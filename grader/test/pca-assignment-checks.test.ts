@@ -601,15 +601,19 @@ describe('trainLinearAutoencoder: check and detector', () => {
 });
 
 describe('genesMirrorGeography: check and detector', () => {
-  const problem = problemNamed('genesMirrorGeography');
   const seed = 'genes-seed';
-  const [genotypes] = problem.cases[0].args!(createRng(seed)) as [Matrix];
-  const { places } = generateGenotypes(createRng(seed), { individuals: genotypes.length, loci: genotypes[0].length });
-  const noise = createRng('genes-noise').matrix(genotypes.length, 2);
-  const noisy = (t: number): Matrix => places.map((row, i) => row.map((v, j) => v + t * noise[i][j]));
-  const correlationAt = (t: number): number => procrustes(places, noisy(t)).correlation;
+  // Made in each test, not in this block (see autoencoderCase); generating the panel takes
+  // tens of milliseconds, which every mutant run of this file would pay while collecting.
+  const panel = () => {
+    const [genotypes] = problemNamed('genesMirrorGeography').cases[0].args!(createRng(seed)) as [Matrix];
+    const { places } = generateGenotypes(createRng(seed), { individuals: genotypes.length, loci: genotypes[0].length });
+    const noise = createRng('genes-noise').matrix(genotypes.length, 2);
+    const noisy = (t: number): Matrix => places.map((row, i) => row.map((v, j) => v + t * noise[i][j]));
+    return { genotypes, places, noisy, correlationAt: (t: number): number => procrustes(places, noisy(t)).correlation };
+  };
 
   it('passes a map that is the birth places (rotated and scaled), with the correlation; draws it when visible', async () => {
+    const { genotypes, places } = panel();
     const turned = places.map(([x, y]) => [3 * y + 1, -3 * x]);
     const verdict = await check('genesMirrorGeography', one([genotypes], turned, turned), { visible: true, seed });
     expect(verdict).toMatchObject({ score: 1, message: 'Procrustes correlation with the true birth places: 1.000', details: { correlation: expect.closeTo(1, 12) as number } });
@@ -620,6 +624,7 @@ describe('genesMirrorGeography: check and detector', () => {
   });
 
   it('pins the 0.9 correlation on both sides (0.9 itself passes), naming the correlation', async () => {
+    const { genotypes, places, noisy, correlationAt } = panel();
     // The noise level at which the correlation is exactly 0.9, and levels just below and above it.
     const boundary = nearestWhere(lastInside(0, 2, (t) => correlationAt(t) >= 0.9), (t) => correlationAt(t) === 0.9);
     const [above, below] = [boundary * 0.99, boundary * 1.01];
@@ -635,6 +640,7 @@ describe('genesMirrorGeography: check and detector', () => {
   });
 
   it('names a map of the wrong shape', async () => {
+    const { genotypes, places } = panel();
     const n = genotypes.length;
     expect(await check('genesMirrorGeography', one([genotypes], places.map(([x, y]) => [x, y, 0]), places), { seed })).toEqual({ score: 0, message: `the map is ${n}×3; expected ${n}×2 (one 2-D loading vector per individual)` });
     expect((await check('genesMirrorGeography', one([genotypes], places.slice(1), places), { seed })).message).toBe(`the map is ${n - 1}×2; expected ${n}×2 (one 2-D loading vector per individual)`);
@@ -642,20 +648,23 @@ describe('genesMirrorGeography: check and detector', () => {
   });
 
   describe('genes-not-centred', () => {
-    const { genotypes: G } = generateGenotypes(createRng('small panel'), { individuals: 30, loci: 40 });
+    const smallPanel = (): Matrix => generateGenotypes(createRng('small panel'), { individuals: 30, loci: 40 }).genotypes;
     const fires = (data: Matrix, output: Matrix): boolean => matches('genesMirrorGeography', 'genes-not-centred', one([data], output, output));
 
     it('fires on the uncentred map, and not on the centred one', () => {
+      const G = smallPanel();
       expect(fires(G, genesNotCentred.genesMirrorGeography(G))).toBe(true);
       expect(fires(G, reference.genesMirrorGeography(G))).toBe(false);
     });
 
     it('stays silent on centred genotypes, where the two maps are the same', () => {
+      const G = smallPanel();
       const centred = centerColumns(G).centered;
       expect(fires(centred, genesNotCentred.genesMirrorGeography(centred))).toBe(false);
     });
 
     it('fires on a map within a Procrustes correlation of 0.999 of the uncentred one, inclusive, and no further', () => {
+      const G = smallPanel();
       const { U, S } = svd(G);
       const uncentred = U.map((row) => [row[0] * S[0], row[1] * S[1]]);
       const noise = createRng('map noise').matrix(G.length, 2);
@@ -683,6 +692,7 @@ describe('genesMirrorGeography: check and detector', () => {
     });
 
     it('stays silent on maps of the wrong shape', () => {
+      const G = smallPanel();
       const map = genesNotCentred.genesMirrorGeography(G);
       expect(fires(G, map.slice(1))).toBe(false);
       expect(fires(G, map.map(([x, y]) => [x, y, 0]))).toBe(false);

