@@ -1,8 +1,16 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
-import { checkAssignment } from '../src/selftest/check.ts';
+import { gradeSubmission } from '../src/run/grade.ts';
+import { affectedProblems, checkAssignment, runSelfCheck } from '../src/selftest/check.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
+
+// The real gradeSubmission, recorded: which problems `mlgrade check` grades a mistake on.
+vi.mock('../src/run/grade.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/run/grade.ts')>();
+  return { ...actual, gradeSubmission: vi.fn(actual.gradeSubmission) };
+});
 
 const src = (file: string) => JSON.stringify(path.join(PROJECT_ROOT, 'grader/src', file));
 
@@ -65,5 +73,79 @@ describe('mlgrade check', () => {
     const referenceRow = rows.find((r) => r.check.startsWith('reference scores full marks'))!;
     expect(referenceRow.ok).toBe(false);
     expect(referenceRow.detail).toMatch(/selfcheck-\d+: [01]\/2 \(double \/ (one|two): /);
+  });
+});
+
+/** Three problems: quadruple depends on double, negate on nothing; one mistake in double. */
+function chainProject(): string {
+  return tempDir({
+    'assignments/chain/assignment.ts': `
+      import { defineAssignment, problem } from ${src('assignment/define.ts')};
+      import { allClose } from ${src('checks/allclose.ts')};
+      import { sameAs } from ${src('checks/mistakes.ts')};
+      import { finiteNumber } from ${src('checks/values.ts')};
+      import * as reference from '../../solutions/chain/main.ts';
+      import * as addsOne from './mistakes/adds-one.ts';
+      const one = (name: string, factor: number) => problem({
+        export: name, title: name, points: 1, reference: (reference as Record<string, (x: number) => number>)[name], output: finiteNumber,
+        cases: [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }],
+        check: ({ args, output }) => allClose(output, factor * args[0]),
+      });
+      export default defineAssignment({
+        id: 'chain', title: 'Chain', module: 'main.ts',
+        problems: [
+          { ...one('double', 2), mistakes: [{ id: 'adds-one', hint: 'You added one.', matches: sameAs(addsOne.double) }] },
+          { ...one('quadruple', 4), dependsOn: ['double'], mistakes: [{ id: 'quadruple-adds-one', hint: 'Four plus.', matches: () => true }] },
+          { ...one('octuple', 8), dependsOn: ['quadruple'] },
+          one('negate', -1),
+        ],
+      });
+    `,
+    'solutions/chain/main.ts': [2, 4, 8, -1].map((f, i) => `export function ${['double', 'quadruple', 'octuple', 'negate'][i]}(x: number): number { return ${f} * x; }`).join('\n'),
+    'starter/chain/main.ts': ['double', 'quadruple', 'octuple', 'negate'].map((n) => `export function ${n}(x: number): number { throw new Error('not implemented: ${n}'); }`).join('\n'),
+    'assignments/chain/mistakes/adds-one.ts': 'export function double(x: number): number { return x + 1; }\n',
+    'assignments/chain/mistakes/quadruple-adds-one.ts': 'export function quadruple(x: number): number { return 4 + x; }\n',
+  });
+}
+
+describe('mlgrade check: what a mistake is graded on', () => {
+  it('affectedProblems: the replaced functions\' problems and, transitively, their dependants, in the assignment\'s order', async () => {
+    const { spec } = await loadAssignment('chain', chainProject());
+    expect(affectedProblems(spec, ['double'])).toEqual(['double', 'quadruple', 'octuple']);
+    expect(affectedProblems(spec, ['quadruple'])).toEqual(['quadruple', 'octuple']);
+    expect(affectedProblems(spec, ['negate', 'double'])).toEqual(['double', 'quadruple', 'octuple', 'negate']);
+    expect(affectedProblems(spec, ['octuple'])).toEqual(['octuple']);
+  });
+
+  it('grades a mistake only on the problems it can affect, and on every problem with --full', async () => {
+    const assignment = await loadAssignment('chain', chainProject());
+    vi.mocked(gradeSubmission).mockClear();
+    const rows = await checkAssignment(assignment);
+    expect(rows.find((r) => r.check === 'mistake adds-one is caught')).toMatchObject({ ok: true, detail: 'double 0/1, hint shown' });
+    expect(rows.find((r) => r.check === 'mistake quadruple-adds-one is caught')).toMatchObject({ ok: true, detail: 'quadruple 0/1, hint shown' });
+    await checkAssignment(assignment, undefined, { full: true });
+    const graded = vi.mocked(gradeSubmission).mock.calls.map(([options]) => options).filter((o) => o.submissionDir.includes('mlgrade-mistake-adds-one-')).map((o) => o.problems ?? ['every problem']);
+    expect(graded).toEqual([['double', 'quadruple', 'octuple'], ['every problem']]);
+  });
+
+  it('gradeSubmission with problems lists only those, and names a problem that does not exist', async () => {
+    const assignment = await loadAssignment('chain', chainProject());
+    const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, problems: ['negate', 'double'] });
+    expect(result.problems.map((p) => [p.name, p.score])).toEqual([['double', 1], ['negate', 1]]);
+    expect(result).toMatchObject({ score: 2, maxScore: 2 });
+    await expect(gradeSubmission({ assignment, submissionDir: assignment.solutionDir, problems: ['triple'] })).rejects.toThrow('chain has no problem triple; its problems are double, quadruple, octuple, negate');
+  });
+
+  it('runSelfCheck prints one row per check, the time the assignment took and how mistakes were graded, then the totals', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    // octuple and negate have no declared mistake: one row fails, and so does the check.
+    expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(8);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
+    expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
+    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 8 passed, 1 failed']);
   });
 });

@@ -197,7 +197,8 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .command('check')
     .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
     .argument('[assignment...]', 'assignment ids (default: all)')
-    .action(exitWith(state, async (ids: string[]) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds())) ? 0 : 1)));
+    .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
+    .action(exitWith(state, async (ids: string[], flags: { full?: boolean }) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full })) ? 0 : 1)));
 
   program
     .command('datasets')

@@ -34,6 +34,12 @@ export interface GradeOptions {
   timeLimitMs?: number;
   /** Called after each case, for progress display. */
   onCase?: (problem: string, result: CaseResult) => void;
+  /**
+   * Grades only these problems (export names); the Result lists only them, so it is not a
+   * grade of record. `mlgrade check` uses it to grade a declared mistake only where it can
+   * change points. Default: every problem.
+   */
+  problems?: readonly string[];
 }
 
 /** CPU time per call unless the problem sets `timeoutMs` (the sandbox adds a wall-clock backstop). */
@@ -95,7 +101,7 @@ class Grader {
   private started = 0;
   private tensors: TensorSupport | undefined;
 
-  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs'>> & Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs'>) {}
+  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'problems'>> & Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs'> & { problems: readonly ProblemSpec[] }) {}
 
   async run(): Promise<Result> {
     this.started = performance.now();
@@ -139,7 +145,7 @@ class Grader {
 
   /** One problem's cases of one visibility phase. */
   private steps(include: (c: CaseSpec<unknown[]>) => boolean): Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }> {
-    return this.options.assignment.spec.problems
+    return this.options.problems
       .map((problem) => ({ problem, cases: (problem.cases as Array<CaseSpec<unknown[]>>).filter(include) }))
       .filter(({ cases }) => cases.length > 0);
   }
@@ -355,7 +361,7 @@ class Grader {
 
   private assemble(executionTimeMs: number): Result {
     const { spec } = this.options.assignment;
-    const problems: ProblemResult[] = spec.problems.map((problem) => {
+    const problems: ProblemResult[] = this.options.problems.map((problem) => {
       const cases = problem.cases.map((c) => this.results.get(problem.export)!.get(c.name)!);
       // From the unrounded fractions, so three cases of 1/3 point each add up to exactly 1.
       const totalWeight = problem.cases.reduce((sum, c) => sum + (c.weight ?? 1), 0);
@@ -390,7 +396,12 @@ function problemStatus(cases: CaseResult[], score: number): ProblemStatus {
 
 /** Grades one submission of one assignment and returns its Result. */
 export async function gradeSubmission(options: GradeOptions): Promise<Result> {
+  const { spec } = options.assignment;
+  const only = options.problems;
+  const unknown = (only ?? []).filter((name) => !spec.problems.some((p) => p.export === name));
+  if (unknown.length > 0) throw new AssignmentError(`${spec.id} has no problem ${unknown.join(', ')}; its problems are ${spec.problems.map((p) => p.export).join(', ')}`);
   const grader = new Grader({
+    problems: only ? spec.problems.filter((p) => only.includes(p.export)) : spec.problems,
     assignment: options.assignment,
     submissionDir: path.resolve(options.submissionDir),
     student: options.student ?? 'anonymous',

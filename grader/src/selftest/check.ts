@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { AssignmentSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
@@ -48,12 +49,32 @@ async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 const concurrency = (assignment: LoadedAssignment): number => (assignment.spec.tensors ? 1 : Math.max(1, Math.min(2, availableParallelism())));
 
-async function grade(assignment: LoadedAssignment, submissionDir: string, student = 'selfcheck-1'): Promise<Result> {
-  return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET });
+async function grade(assignment: LoadedAssignment, submissionDir: string, student = 'selfcheck-1', problems?: readonly string[]): Promise<Result> {
+  return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET, problems });
+}
+
+/**
+ * The problems whose points a submission that replaces `exports` of the reference can change:
+ * the problems of those functions and, transitively, every problem that depends on one of them
+ * (a failed dependency skips its dependants). The reference's other functions are the
+ * reference's own (see buildMistakeSubmission), so every other problem grades as the reference.
+ */
+export function affectedProblems(spec: AssignmentSpec, exports: readonly string[]): string[] {
+  const affected = new Set(exports);
+  // Problems list their dependencies before themselves (define.ts checks it): one pass suffices.
+  for (const p of spec.problems) if ((p.dependsOn ?? []).some((d) => affected.has(d))) affected.add(p.export);
+  return spec.problems.map((p) => p.export).filter((name) => affected.has(name));
+}
+
+export interface CheckOptions {
+  /** Grade every problem for every declared mistake, not only those it can affect. */
+  full?: boolean;
+  /** The project whose assignments runSelfCheck loads (default: this one). */
+  root?: string;
 }
 
 /** Every check of one assignment; each row says what was verified and, on failure, why. */
-export async function checkAssignment(assignment: LoadedAssignment, report: (row: CheckRow) => void = () => undefined): Promise<CheckRow[]> {
+export async function checkAssignment(assignment: LoadedAssignment, report: (row: CheckRow) => void = () => undefined, options: CheckOptions = {}): Promise<CheckRow[]> {
   const { spec } = assignment;
   const rows: CheckRow[] = [];
   const add = (check: string, ok: boolean, detail: string): void => {
@@ -96,11 +117,13 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? `${spec.problems.length} problems` : `no mistake targets: ${untested.join(', ')}`);
 
   // 6. Each mistake loses points on its problem, carries its hint, and costs nothing elsewhere.
+  // Unless options.full, a mistake is graded only on the problems it can affect: the others
+  // run the reference's own functions and would grade as the reference did in 1.
   const mistakes = files.filter((f) => declared.has(f));
   const mistakeResults = await inOrder(mistakes, concurrency(assignment), async (id) => {
     const submission = await buildMistakeSubmission(assignment, id);
     try {
-      return await grade(assignment, submission.dir);
+      return await grade(assignment, submission.dir, SELF_CHECK_STUDENTS[0], options.full ? undefined : affectedProblems(spec, [...submission.overrides, declared.get(id)!.problem]));
     } finally {
       submission.remove();
     }
@@ -110,8 +133,8 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
     const result = mistakeResults[index];
     const target = result.problems.find((p) => p.name === problem)!;
     const hinted = target.cases.some((c) => c.mistake === id && c.message.includes(hint));
-    const dependants = new Set(spec.problems.filter((p) => (p.dependsOn ?? []).includes(problem)).map((p) => p.export));
-    const collateral = result.problems.filter((p) => p.name !== problem && !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
+    const dependants = new Set(affectedProblems(spec, [problem]));
+    const collateral = result.problems.filter((p) => !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
     const ok = target.score < target.maxScore && hinted && collateral.length === 0;
     const detail = [
       `${problem} ${formatScore(target.score)}/${formatScore(target.maxScore)}`,
@@ -144,8 +167,11 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   return rows;
 }
 
-/** `mlgrade check`: prints a table and returns true when every check of every assignment holds. */
-export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = process.stdout): Promise<boolean> {
+/**
+ * `mlgrade check`: prints a table, and the time each assignment's check took, and returns true
+ * when every check of every assignment holds.
+ */
+export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = process.stdout, options: CheckOptions = {}): Promise<boolean> {
   let ok = true;
   let passed = 0;
   let failed = 0;
@@ -157,15 +183,17 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
   for (const id of ids) {
     let assignment: LoadedAssignment;
     try {
-      assignment = await loadAssignment(id);
+      assignment = await loadAssignment(id, options.root);
     } catch (error) {
       if (!(error instanceof AssignmentError)) throw error;
       print({ assignment: id, check: 'assignment loads', ok: false, detail: error.message });
       ok = false;
       continue;
     }
-    const rows = await checkAssignment(assignment, print);
+    const started = performance.now();
+    const rows = await checkAssignment(assignment, print, options);
     if (rows.some((r) => !r.ok)) ok = false;
+    out.write(`time  ${id.padEnd(14)} ${`${((performance.now() - started) / 1000).toFixed(1)} s`.padEnd(58)} ${options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)'}\n`);
   }
   out.write(ok ? 'mlgrade check: every check passed\n' : 'mlgrade check: some checks FAILED\n');
   // A plain closing line that CI systems recognise as a test count.
