@@ -539,3 +539,12 @@ describe('pca checks: edges and exact messages', () => {
     expect(verdict.details).toMatchObject({ loss: expect.closeTo(loss, 9) as number, optimum, cosines: [expect.closeTo(1, 9), expect.closeTo(1, 9)] });
   });
 });
+
+describe('checkPca on large inputs', () => {
+  it('checks a 1000×200 matrix (200,000 entries, more than one call can take as arguments) without crashing', () => {
+    const X = offsetData(createRng('pca-checks large'), 1000, 200, Array.from({ length: 200 }, (_, j) => 1 / (j + 1)));
+    const fit = reference.pca(X, 2);
+    expect(checkPca(X, 2, false, fit, fit)).toMatchObject({ score: 1 });
+    expect(checkPca(X, 2, false, { ...fit, mean: fit.mean.map((m, j) => (j === 0 ? m + 1e-3 : m)) }, fit).message).toMatch(/^mean\[0\]: expected/m);
+  });
+});
