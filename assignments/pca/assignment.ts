@@ -3,9 +3,9 @@ import { allClose, formatNumber } from '../../grader/src/checks/allclose.ts';
 import { sameAs } from '../../grader/src/checks/mistakes.ts';
 import { finiteNumber, matrix, record, vector } from '../../grader/src/checks/values.ts';
 import { allOf, fail, invariant, labelled, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
-import { generateDigits } from '../../grader/src/data/digits.ts';
 import { generateGenotypes } from '../../grader/src/data/genotypes.ts';
 import { loadIris } from '../../grader/src/data/iris.ts';
+import { MNIST_SIDE, sampleMnist } from '../../grader/src/data/mnist.ts';
 import { PHOTO_CREDIT } from '../../grader/src/data/photo.ts';
 import { centerColumns, type Matrix } from '../../grader/src/linalg/dense.ts';
 import { procrustes } from '../../grader/src/linalg/subspace.ts';
@@ -48,7 +48,6 @@ const AUTOENCODER_OFFSET = 1;
  * 0.9); ml-matrix's SVD of it takes ~0.2 s, against ~0.9 s at 200×500.
  */
 const GENES = { individuals: 120, loci: 300 };
-const DIGIT_SIZE = 16;
 
 const svdOutput = record({ U: matrix, S: vector, V: matrix });
 const pcaOutput = record({ mean: vector, scale: vector, components: matrix, explainedVarianceRatio: vector, loadings: matrix });
@@ -200,7 +199,8 @@ export default defineAssignment({
         },
         { name: 'Boston housing, standardized, all 12 components', args: () => [bostonFeatures(), 12, true] },
         { name: 'iris, k = 2', args: () => [loadIris().X, 2] },
-        { name: 'generated digits 300×256, k = 8', args: (rng) => [generateDigits(rng, 300, { size: DIGIT_SIZE }).images, 8] },
+        // 200 real MNIST digits (a different subset per student), 28 × 28 flattened: d = 784 > n.
+        { name: 'MNIST digits 200×784, k = 8', args: (rng) => [sampleMnist(rng, 200).images, 8] },
         {
           name: 'random data, standardized or not',
           visibility: 'hidden',
@@ -216,7 +216,7 @@ export default defineAssignment({
         const verdict = checkPca(X, k, standardize, output, expected);
         if (!visible) return verdict;
         if (caseName.startsWith('iris')) return { ...verdict, figures: drawn(() => [irisScatter(output.loadings, loadIris().species)]) };
-        if (caseName.startsWith('generated digits')) return { ...verdict, figures: drawn(() => [eigenDigits(output.components, DIGIT_SIZE)]) };
+        if (caseName.startsWith('MNIST digits')) return { ...verdict, figures: drawn(() => [eigenDigits(output.components, MNIST_SIDE)]) };
         if (caseName.startsWith('Boston')) return { ...verdict, figures: drawn(() => [explainedVarianceFigure(output.explainedVarianceRatio, 'the standardized Boston data')]) };
         return verdict;
       },
@@ -274,9 +274,9 @@ export default defineAssignment({
         { name: 'random, no scaling', args: (rng) => [rng.matrix(10, 3), orthonormalRows(rng, 3, 6), rng.vector(6, () => rng.uniform(-5, 5)), [1, 1, 1, 1, 1, 1]] },
         { name: 'standardized (scale ≠ 1)', args: (rng) => [rng.matrix(8, 2), orthonormalRows(rng, 2, 5), rng.vector(5, () => rng.uniform(-5, 5)), rng.vector(5, () => rng.uniform(0.5, 3))] },
         {
-          name: 'digits from k = 12 loadings',
+          name: 'MNIST digits from k = 12 loadings',
           args: (rng) => {
-            const { images } = generateDigits(rng, 200, { size: DIGIT_SIZE });
+            const { images } = sampleMnist(rng, 200);
             const fit = reference.pca(images, 12);
             return [fit.loadings.slice(0, 8), fit.components, fit.mean, fit.scale];
           },
@@ -285,10 +285,10 @@ export default defineAssignment({
       ],
       check: ({ args: [, components, mean], output, expected, caseName, visible, inputRng }) => {
         const verdict = allClose(output, expected, { name: 'X', rtol: 1e-9, atol: 1e-9 * Math.max(1, ...mean.map(Math.abs)) });
-        if (!visible || !caseName.startsWith('digits')) return verdict;
-        // The digits the loadings came from: the case's generator replayed.
-        const originals = generateDigits(inputRng(), 200, { size: DIGIT_SIZE }).images.slice(0, output.length);
-        return { ...verdict, figures: drawn(() => [digitReconstructions(originals, output, DIGIT_SIZE, components.length)]) };
+        if (!visible || !caseName.startsWith('MNIST digits')) return verdict;
+        // The digits the loadings came from: the case's draw replayed.
+        const originals = sampleMnist(inputRng(), 200).images.slice(0, output.length);
+        return { ...verdict, figures: drawn(() => [digitReconstructions(originals, output, MNIST_SIDE, components.length)]) };
       },
       mistakes: [
         {

@@ -35,7 +35,7 @@ import { caseContext } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { allClose, formatNumber } from '../src/checks/allclose.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
-import { generateDigits } from '../src/data/digits.ts';
+import { sampleMnist } from '../src/data/mnist.ts';
 import { generateGenotypes } from '../src/data/genotypes.ts';
 import { loadIris } from '../src/data/iris.ts';
 import { PHOTO_CREDIT } from '../src/data/photo.ts';
@@ -320,9 +320,9 @@ describe('pca: check', () => {
     expect(irisVerdict).toMatchObject({ score: 1, message: 'correct' });
     expect(irisVerdict.figures?.map((f) => f.title)).toEqual(['Iris flowers on their first two loading variables']);
 
-    const digits = generateDigits(createRng('digits'), 20, { size: 16 }).images;
+    const digits = sampleMnist(createRng('digits'), 20).images;
     const digitsFit = reference.pca(digits, 3);
-    const digitsVerdict = await check('pca', one([digits, 3], digitsFit, digitsFit), { caseName: 'generated digits 300×256, k = 8', visible: true });
+    const digitsVerdict = await check('pca', one([digits, 3], digitsFit, digitsFit), { caseName: 'MNIST digits 200×784, k = 8', visible: true });
     expect(digitsVerdict.score).toBe(1);
     expect(digitsVerdict.figures?.map((f) => f.title)).toEqual(['Your top principal components of the digit images ("eigen-digits")']);
 
@@ -482,15 +482,15 @@ describe('reconstruct: check and detector', () => {
   });
 
   it('shows a visible digits case\'s originals (replayed from the case\'s generator) above the reconstructions', async () => {
-    const digitComponents = orthonormalRows(rng, 3, 256);
-    const digitArgs = [rng.matrix(5, 3), digitComponents, rng.vector(256, () => rng.uniform(0, 0.2)), Array.from({ length: 256 }, () => 1)];
+    const digitComponents = orthonormalRows(rng, 3, 784);
+    const digitArgs = [rng.matrix(5, 3), digitComponents, rng.vector(784, () => rng.uniform(0, 0.2)), Array.from({ length: 784 }, () => 1)];
     const output = reference.reconstruct(...(digitArgs as [Matrix, Matrix, number[], number[]]));
-    const verdict = await check('reconstruct', one(digitArgs, output, output), { caseName: 'digits from k = 12 loadings', visible: true, seed: 'digits-seed' });
-    const originals = generateDigits(createRng('digits-seed'), 200, { size: 16 }).images.slice(0, 5);
+    const verdict = await check('reconstruct', one(digitArgs, output, output), { caseName: 'MNIST digits from k = 12 loadings', visible: true, seed: 'digits-seed' });
+    const originals = sampleMnist(createRng('digits-seed'), 200).images.slice(0, 5);
     expect(verdict).toMatchObject({ score: 1, message: 'correct' });
-    expect(verdict.figures).toEqual([digitReconstructions(originals, output, 16, 3)]);
+    expect(verdict.figures).toEqual([digitReconstructions(originals, output, 28, 3)]);
     expect(verdict.figures?.[0].title).toBe('Digits and your reconstructions from k = 3 loadings');
-    const hidden = await check('reconstruct', one(digitArgs, output, output), { caseName: 'digits from k = 12 loadings', visible: false });
+    const hidden = await check('reconstruct', one(digitArgs, output, output), { caseName: 'MNIST digits from k = 12 loadings', visible: false });
     expect(hidden.figures).toBeUndefined();
     const other = await check('reconstruct', one(args, ref, ref), { caseName: 'random, no scaling', visible: true });
     expect(other.figures).toBeUndefined();
