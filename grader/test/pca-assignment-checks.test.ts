@@ -35,6 +35,7 @@ import { caseContext } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { allClose, formatNumber } from '../src/checks/allclose.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
+import { generateDigits } from '../src/data/digits.ts';
 import { sampleMnist } from '../src/data/mnist.ts';
 import { generateGenotypes } from '../src/data/genotypes.ts';
 import { loadIris } from '../src/data/iris.ts';
@@ -320,7 +321,9 @@ describe('pca: check', () => {
     expect(irisVerdict).toMatchObject({ score: 1, message: 'correct' });
     expect(irisVerdict.figures?.map((f) => f.title)).toEqual(['Iris flowers on their first two loading variables']);
 
-    const digits = sampleMnist(createRng('digits'), 20).images;
+    // Any 784-pixel images will do for the figure; generated ones spare this test (and every
+    // mutant run that reaches it) parsing MNIST's 21 MB of JSON.
+    const digits = generateDigits(createRng('digits'), 20, { size: 28 }).images;
     const digitsFit = reference.pca(digits, 3);
     const digitsVerdict = await check('pca', one([digits, 3], digitsFit, digitsFit), { caseName: 'MNIST digits 200×784, k = 8', visible: true });
     expect(digitsVerdict.score).toBe(1);
