@@ -49,7 +49,7 @@ async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T)
 
 const concurrency = (assignment: LoadedAssignment): number => (assignment.spec.tensors ? 1 : Math.max(1, Math.min(2, availableParallelism())));
 
-async function grade(assignment: LoadedAssignment, submissionDir: string, student = 'selfcheck-1', problems?: readonly string[]): Promise<Result> {
+async function grade(assignment: LoadedAssignment, submissionDir: string, { student = SELF_CHECK_STUDENTS[0], problems }: { student?: string; problems?: readonly string[] } = {}): Promise<Result> {
   return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET, problems });
 }
 
@@ -87,7 +87,7 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
   // 3. The starter scores zero and grading completes.
   const runs = [...SELF_CHECK_STUDENTS.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: SELF_CHECK_STUDENTS[0] }, { dir: assignment.starterDir, student: SELF_CHECK_STUDENTS[0] }];
-  const results = await inOrder(runs, concurrency(assignment), ({ dir, student }) => grade(assignment, dir, student));
+  const results = await inOrder(runs, concurrency(assignment), ({ dir, student }) => grade(assignment, dir, { student }));
   const starter = results.pop()!;
   const again = results.pop()!;
   const reference = results[0];
@@ -123,7 +123,7 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   const mistakeResults = await inOrder(mistakes, concurrency(assignment), async (id) => {
     const submission = await buildMistakeSubmission(assignment, id);
     try {
-      return await grade(assignment, submission.dir, SELF_CHECK_STUDENTS[0], options.full ? undefined : affectedProblems(spec, [...submission.overrides, declared.get(id)!.problem]));
+      return await grade(assignment, submission.dir, { problems: options.full ? undefined : affectedProblems(spec, [...submission.overrides, declared.get(id)!.problem]) });
     } finally {
       submission.remove();
     }
@@ -133,8 +133,8 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
     const result = mistakeResults[index];
     const target = result.problems.find((p) => p.name === problem)!;
     const hinted = target.cases.some((c) => c.mistake === id && c.message.includes(hint));
-    const dependants = new Set(affectedProblems(spec, [problem]));
-    const collateral = result.problems.filter((p) => !dependants.has(p.name) && p.score < p.maxScore).map((p) => p.name);
+    const reachable = new Set(affectedProblems(spec, [problem]));
+    const collateral = result.problems.filter((p) => !reachable.has(p.name) && p.score < p.maxScore).map((p) => p.name);
     const ok = target.score < target.maxScore && hinted && collateral.length === 0;
     const detail = [
       `${problem} ${formatScore(target.score)}/${formatScore(target.maxScore)}`,
@@ -175,10 +175,14 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
   let ok = true;
   let passed = 0;
   let failed = 0;
+  /** One line of the table: a tag of four characters, then three columns. */
+  const line = (tag: string, assignment: string, what: string, detail: string): void => {
+    out.write(`${tag}  ${assignment.padEnd(14)} ${what.padEnd(58)} ${detail}\n`);
+  };
   const print = (row: CheckRow): void => {
     if (row.ok) passed++;
     else failed++;
-    out.write(`${row.ok ? 'ok  ' : 'FAIL'}  ${row.assignment.padEnd(14)} ${row.check.padEnd(58)} ${row.detail}\n`);
+    line(row.ok ? 'ok  ' : 'FAIL', row.assignment, row.check, row.detail);
   };
   for (const id of ids) {
     let assignment: LoadedAssignment;
@@ -193,7 +197,8 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
     const started = performance.now();
     const rows = await checkAssignment(assignment, print, options);
     if (rows.some((r) => !r.ok)) ok = false;
-    out.write(`time  ${id.padEnd(14)} ${`${((performance.now() - started) / 1000).toFixed(1)} s`.padEnd(58)} ${options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)'}\n`);
+    const seconds = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    line('time', id, seconds, options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)');
   }
   out.write(ok ? 'mlgrade check: every check passed\n' : 'mlgrade check: some checks FAILED\n');
   // A plain closing line that CI systems recognise as a test count.
