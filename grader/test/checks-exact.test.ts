@@ -535,7 +535,7 @@ describe('deepClose', () => {
 type Args = [number[]];
 const call = (input: number[], output: number[], expected: number[]) => ({ args: [input] as Args, output, expected });
 function context(calls: Array<ReturnType<typeof call>>): CheckContext<Args, number[]> {
-  return { ...calls[0], calls, caseName: 'c', visible: true, rng: createRng('check'), inputRng: () => createRng('input') };
+  return { ...calls[0], calls, caseName: 'c', visible: true, rng: createRng('check'), inputRng: () => createRng('input'), findings: new Map() };
 }
 
 describe('sameAs', () => {

@@ -152,7 +152,7 @@ describe('numerical gradients', () => {
 
 describe('mistake detectors', () => {
   const double = (x: number[]): number[] => x.map((v) => 2 * v);
-  const ctx = (args: [number[]], output: number[], expected: number[]) => ({ args, output, expected, calls: [{ args, output, expected }], caseName: 'c', visible: true, rng: createRng('check'), inputRng: () => createRng('input') });
+  const ctx = (args: [number[]], output: number[], expected: number[]) => ({ args, output, expected, calls: [{ args, output, expected }], caseName: 'c', visible: true, rng: createRng('check'), inputRng: () => createRng('input'), findings: new Map() });
 
   it('deepClose compares numbers, arrays and objects within tolerance', () => {
     expect(deepClose({ a: [1, 2] }, { a: [1, 2 + 1e-12] })).toBe(true);

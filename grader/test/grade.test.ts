@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
+import { caseSeed } from '../src/run/seeds.ts';
+import { referenceImplementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
 import { resultSchema, serializeResult, withoutTiming, type Result } from '../src/result/schema.ts';
 import { cnnSubmission, GRADING_BACKEND, PROJECT_ROOT, tempDir } from './helpers.ts';
 
@@ -188,6 +190,74 @@ export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', proble
     expect(shown.figures).toHaveLength(1);
     expect(secret.message).toBe('passed (this case is not visible: details are withheld)');
     expect(secret.figures).toBeUndefined();
+  });
+});
+
+describe('cases that share inputs, and checks that leave findings for later ones', () => {
+  // Problems f and g each have a case in seed group "batch" and an ungrouped case "own"; g's
+  // grouped generator adds 1 to its draw. f's check leaves each case's input on the board;
+  // g's reports its own input and the board.
+  const root = tempDir({
+    'assignments/shared/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+const draw = (rng) => [rng.next()];
+export default defineAssignment({ id: 'shared', title: 'T', module: 'main.ts', problems: [
+  { export: 'f', title: 'F', points: 1, reference: (x) => x, output: z.number(),
+    cases: [{ name: 'one batch', seedGroup: 'batch', args: draw }, { name: 'own', args: draw }],
+    check: ({ args: [x], caseName, findings }) => { findings.set(caseName, x); return { score: 1, message: 'ok' }; } },
+  { export: 'g', title: 'G', points: 1, reference: (x) => x, output: z.number(),
+    cases: [{ name: 'the same batch', seedGroup: 'batch', args: (rng) => [rng.next() + 1] }, { name: 'own', args: draw }],
+    check: ({ args: [x], findings }) => ({ score: 1, message: JSON.stringify({ x, board: Object.fromEntries(findings) }) }) },
+] });
+`,
+    'solutions/shared/main.ts': 'export const f = (x: number): number => x;\nexport const g = (x: number): number => x;\n',
+  });
+  const seen = async (problems?: string[]) => {
+    const assignment = await loadAssignment('shared', root);
+    const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 's1', seed: '0', secret: 'test-secret', problems });
+    return problem(result, 'g').cases.map((c) => JSON.parse(c.message) as { x: number; board: Record<string, number> });
+  };
+
+  it('draws the same inputs for the cases of one seed group, in any problem, and not for the others', async () => {
+    const [grouped, own] = await seen();
+    // g is checked after f: the board holds f's inputs.
+    expect(Object.keys(grouped.board)).toEqual(['one batch', 'own']);
+    expect(grouped.x).toBe(grouped.board['one batch'] + 1);
+    expect(own.x).not.toBe(own.board.own);
+  });
+
+  it('replays seed groups as grading does: one seed, but each case its own generator', async () => {
+    const assignment = await loadAssignment('shared', root);
+    const implementation = await referenceImplementation(assignment);
+    const graded = await seen();
+    const replayed = await replayChecks({ assignment, implementation, student: 's1', secret: 'test-secret', memory: replayMemory() });
+    expect(replayed.filter((c) => c.problem === 'g').map((c) => JSON.parse(c.message) as unknown)).toEqual(graded);
+  });
+
+  it('seeds a hidden group from the secret and a visible one without it, and a group apart from any case', async () => {
+    const seed = (visibility: 'visible' | 'hidden', secret: string, group?: string) => caseSeed(visibility, { assignment: 'shared', problem: 'f', caseName: 'one batch', group, student: 's1', seed: '0', secret });
+    expect(seed('visible', 'one', 'batch')).toBe(seed('visible', 'two', 'batch'));
+    expect(seed('hidden', 'one', 'batch')).not.toBe(seed('hidden', 'two', 'batch'));
+    expect(seed('visible', 'one', 'batch')).not.toBe(seed('visible', 'one'));
+  });
+
+  it('leaves nothing on the board for a problem graded alone', async () => {
+    const [grouped] = await seen(['g']);
+    expect(grouped.board).toEqual({});
+  });
+
+  it('refuses a seed group that mixes visibilities', async () => {
+    const dir = tempDir({
+      'assignments/mixed/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'mixed', title: 'T', module: 'main.ts', problems: [
+  { export: 'f', title: 'F', points: 1, reference: (x) => x, output: z.number(), check: () => ({ score: 1, message: '' }),
+    cases: [{ name: 'a', seedGroup: 'batch', args: () => [1] }, { name: 'b', seedGroup: 'batch', visibility: 'hidden', args: () => [1] }] },
+] });
+`,
+      'solutions/mixed/main.ts': 'export const f = (x: number): number => x;\n',
+    });
+    await expect(loadAssignment('mixed', dir)).rejects.toThrow(/seed group "batch" mixes visible and hidden cases/);
   });
 });
 

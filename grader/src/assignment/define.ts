@@ -39,6 +39,15 @@ export interface CheckContext<A, O> extends CallRecord<A, O> {
    * from (e.g. the birth places behind a genotype matrix), which never goes to the student.
    */
   inputRng: () => Rng;
+  /**
+   * Plain data that the checks of one grading leave for the checks graded after them
+   * (problems are graded in order, visible cases before the others), e.g. an accuracy
+   * curve measured on the student's FGSM images, drawn later in one chart with their PGD's.
+   * Put only what the grader measured, never a student's raw values. For pictures and
+   * messages only: a score must not depend on it, since a problem may be graded alone
+   * (`mlgrade check` does), and then nothing earlier has left anything.
+   */
+  findings: Map<string, unknown>;
 }
 
 export interface CaseSpec<A> {
@@ -51,6 +60,13 @@ export interface CaseSpec<A> {
   args?: (rng: Rng) => A;
   /** Several calls in one case, for properties such as "same seed gives the same mask". */
   calls?: (rng: Rng) => A[];
+  /**
+   * Cases with the same `seedGroup`, in any problems of the assignment, get identically
+   * seeded generators (for one student, seed and visibility), so they can draw the same
+   * inputs: e.g. one batch of images that three attacks are run on, compared in one chart.
+   * Cases of one group must share a visibility. Default: a seed of the case's own.
+   */
+  seedGroup?: string;
 }
 
 export interface MistakeSpec<A, O> {
@@ -125,6 +141,7 @@ const caseSchema = z
     weight: positive.optional(),
     args: fn('an argument generator').optional(),
     calls: fn('a calls generator').optional(),
+    seedGroup: z.string({ error: 'expected a group name' }).min(1, { error: 'expected a group name' }).optional(),
   })
   .refine((c) => (c.args === undefined) !== (c.calls === undefined), { error: 'give exactly one of `args` and `calls`' });
 
@@ -159,6 +176,7 @@ export const assignmentSchema = z
   })
   .superRefine((a, ctx) => {
     const seen = new Map<string, number>();
+    const groups = new Map<string, Visibility>();
     a.problems.forEach((p, i) => {
       if (seen.has(p.export)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'export'], message: `duplicate problem "${p.export}"` });
       (p.dependsOn ?? []).forEach((dep, j) => {
@@ -171,6 +189,13 @@ export const assignmentSchema = z
       p.cases.forEach((c, j) => {
         if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'cases', j, 'name'], message: `duplicate case name "${c.name}"` });
         names.add(c.name);
+        if (c.seedGroup === undefined) return;
+        const visibility = c.visibility ?? 'visible';
+        const first = groups.get(c.seedGroup);
+        if (first !== undefined && first !== visibility) {
+          ctx.addIssue({ code: 'custom', path: ['problems', i, 'cases', j, 'visibility'], message: `seed group "${c.seedGroup}" mixes ${first} and ${visibility} cases; a group's cases must share a visibility` });
+        }
+        groups.set(c.seedGroup, first ?? visibility);
       });
     });
   });

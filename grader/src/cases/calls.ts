@@ -18,8 +18,11 @@ export function generateCalls(assignmentId: string, problem: ProblemSpec, c: Cas
   }
 }
 
-/** What a check sees for a case whose calls all returned valid values. */
-export function caseContext(records: Array<CallRecord<unknown[], unknown>>, caseName: string, visible: boolean, seed: string): CheckContext<unknown[], unknown> {
+/**
+ * What a check sees for a case whose calls all returned valid values. `findings` is the
+ * grading's shared board (CheckContext.findings); a case checked on its own gets an empty one.
+ */
+export function caseContext(records: Array<CallRecord<unknown[], unknown>>, caseName: string, visible: boolean, seed: string, findings = new Map<string, unknown>()): CheckContext<unknown[], unknown> {
   // The first call's fields are read through, not copied, so a record may compute its
   // `expected` only when a check asks for it (see selftest/replay.ts).
   return {
@@ -37,5 +40,6 @@ export function caseContext(records: Array<CallRecord<unknown[], unknown>>, case
     visible,
     rng: createRng(`${seed}:check`),
     inputRng: () => createRng(seed),
+    findings,
   };
 }

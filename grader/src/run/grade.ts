@@ -96,6 +96,8 @@ class Grader {
   private readonly results = new Map<string, Map<string, CaseResult>>();
   /** Each case's score as a fraction of its maximum, before rounding, keyed by problem and case. */
   private readonly fractions = new Map<string, number>();
+  /** What checks leave for later checks in this grading (CheckContext.findings). */
+  private readonly findings = new Map<string, unknown>();
   private session!: SandboxSession;
   private backend = 'none';
   private started = 0;
@@ -299,7 +301,7 @@ class Grader {
     }
     const visible = (c.visibility ?? 'visible') === 'visible';
     const seed = this.seedFor(problem, c);
-    const context = caseContext(records, c.name, visible, seed);
+    const context = caseContext(records, c.name, visible, seed, this.findings);
     const verdict = await this.check(problem, context);
     const score = earnedScore(verdict);
     let message = verdict.message;
@@ -323,6 +325,7 @@ class Grader {
       assignment: this.options.assignment.spec.id,
       problem: problem.export,
       caseName: c.name,
+      group: c.seedGroup,
       student: this.options.student,
       seed: this.options.seed,
       secret: this.options.secret,

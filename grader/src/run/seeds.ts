@@ -11,6 +11,8 @@ export interface SeedInputs {
   student: string;
   seed: string;
   secret: string;
+  /** The case's seed group (CaseSpec.seedGroup): when set, it stands in for the problem and case name. */
+  group?: string;
 }
 
 /**
@@ -18,7 +20,10 @@ export interface SeedInputs {
  * Every other case also depends on the secret, so it cannot be computed in advance.
  */
 export function caseSeed(visibility: Visibility, s: SeedInputs): string {
+  // A problem is named by a JavaScript identifier, so '*' names no problem: a group's seed
+  // cannot equal a case's own.
+  const [problem, caseName] = s.group === undefined ? [s.problem, s.caseName] : ['*', s.group];
   return visibility === 'visible'
-    ? deriveSeed('visible', s.seed, s.student, s.assignment, s.problem, s.caseName)
-    : deriveSeed('secret', s.secret, s.seed, s.student, s.assignment, s.problem, s.caseName);
+    ? deriveSeed('visible', s.seed, s.student, s.assignment, problem, caseName)
+    : deriveSeed('secret', s.secret, s.seed, s.student, s.assignment, problem, caseName);
 }

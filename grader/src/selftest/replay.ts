@@ -42,7 +42,7 @@ export interface ReplayOptions {
    * What replays that share it remember: each implementation function's answers by
    * arguments (a deterministic implementation graded for many students then computes a case
    * that every student shares — a photo, a real data set — once), and each case's generated
-   * inputs by seed (generators are deterministic functions of their seed, so replaying
+   * inputs by case and seed (generators are deterministic functions of their seed, so replaying
    * several implementations for one student generates each case once).
    */
   memory?: ReplayMemory;
@@ -131,6 +131,7 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
   const student = options.student ?? 'anonymous';
   const seed = options.seed ?? '0';
   const replayed: ReplayedCase[] = [];
+  const findings = new Map<string, unknown>();
   for (const problem of spec.problems) {
     if (options.problems && !options.problems.includes(problem.export)) continue;
     const fn = implementation[problem.export];
@@ -139,13 +140,15 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
       if (options.visibilities && !options.visibilities.includes(visibility)) continue;
       if (options.cases && !options.cases.includes(c.name)) continue;
       const base = { problem: problem.export, caseName: c.name, visibility };
-      const caseSeedValue = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, student, seed, secret: options.secret });
+      const caseSeedValue = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, group: c.seedGroup, student, seed, secret: options.secret });
       const records: Array<CallRecord<unknown[], unknown>> = [];
       let error: string | undefined;
-      let calls = options.memory?.inputs.get(caseSeedValue);
+      // By case as well as seed: the cases of a seed group share their seed, not their generator.
+      const inputsKey = `${problem.export}\u0000${c.name}\u0000${caseSeedValue}`;
+      let calls = options.memory?.inputs.get(inputsKey);
       if (!calls) {
         calls = generateCalls(spec.id, problem, c, caseSeedValue);
-        options.memory?.inputs.set(caseSeedValue, calls);
+        options.memory?.inputs.set(inputsKey, calls);
       }
       if (options.skipSeenInputs) {
         const key = `${problem.export}\u0000${argumentsKey(calls) ?? caseSeedValue}`;
@@ -180,7 +183,7 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
         replayed.push({ ...base, score: 0, message: error, matches: [], error });
         continue;
       }
-      const context = caseContext(records, c.name, visibility === 'visible', caseSeedValue);
+      const context = caseContext(records, c.name, visibility === 'visible', caseSeedValue, findings);
       const verdict: Verdict = await problem.check(context);
       const score = earnedScore(verdict);
       const matches = score < 1 ? matchingMistakes(problem, context).map((m) => m.id) : [];
