@@ -234,7 +234,7 @@ export default defineAssignment({ id: 'shared', title: 'T', module: 'main.ts', p
     expect(replayed.filter((c) => c.problem === 'g').map((c) => JSON.parse(c.message) as unknown)).toEqual(graded);
   });
 
-  it('seeds a hidden group from the secret and a visible one without it, and a group apart from any case', async () => {
+  it('seeds a hidden group from the secret and a visible one without it, and a group apart from any case', () => {
     const seed = (visibility: 'visible' | 'hidden', secret: string, group?: string) => caseSeed(visibility, { assignment: 'shared', problem: 'f', caseName: 'one batch', group, student: 's1', seed: '0', secret });
     expect(seed('visible', 'one', 'batch')).toBe(seed('visible', 'two', 'batch'));
     expect(seed('hidden', 'one', 'batch')).not.toBe(seed('hidden', 'two', 'batch'));
