@@ -14,3 +14,4 @@ export const cnnLayers = (
 export const pca = (
   solution: typeof import('../../solutions/pca/pca.ts'),
 ): Starter<typeof import('../../starter/pca/pca.ts')> => solution;
+export const adversarial = (solution: typeof import('../../solutions/adversarial/attack.ts')): Starter<typeof import('../../starter/adversarial/attack.ts')> => solution;

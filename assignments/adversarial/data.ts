@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../grader/src/cases/rng.ts';
+import { MNIST_PIXELS, MNIST_SIDE } from '../../grader/src/data/mnist.ts';
+import { MODEL_FILE, modelDir, WEIGHTS_FILE } from '../../grader/src/models/store.ts';
+import { type ClassData, testData } from '../../grader/src/models/train.ts';
+import { buildZooModel, zooModel } from '../../grader/src/models/zoo.ts';
+
+/**
+ * The inputs of the adversarial cases: a committed zoo model (digits-cnn, or digits04-cnn in
+ * hidden cases) and test-split MNIST images of its digits.
+ *
+ * Case generators are synchronous, and tfjs's own loader is not, so the model is rebuilt here
+ * from today's architecture (buildZooModel) and given the committed weights by name with
+ * `loadWeights`, which is synchronous. models.test.ts checks that the committed model matches
+ * today's architecture, so the two agree. Each model is built once per process: its weights
+ * are tf.Variables, which a case's tfjs scope does not dispose, and nothing in grading
+ * disposes argument models (the reference gets the same object, and may not dispose it).
+ */
+export type ModelName = 'digits-cnn' | 'digits04-cnn';
+
+const models = new Map<string, tf.LayersModel>();
+const data = new Map<string, ClassData>();
+
+export function zoo(name: ModelName): tf.LayersModel {
+  const backend = tf.getBackend();
+  const key = `${name}@${backend}`;
+  let model = models.get(key);
+  if (!model) {
+    const dir = modelDir(name);
+    const json = JSON.parse(readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
+    const specs = json.weightsManifest.flatMap((group) => group.weights);
+    const bytes = readFileSync(path.join(dir, WEIGHTS_FILE));
+    const weights = tf.tidy(() => tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs));
+    const built = buildZooModel(zooModel(name));
+    built.loadWeights(weights);
+    for (const w of Object.values(weights)) w.dispose();
+    model = built;
+    models.set(key, model);
+  }
+  return model;
+}
+
+function testImages(name: ModelName): ClassData {
+  let found = data.get(name);
+  if (!found) data.set(name, (found = testData(zooModel(name))));
+  return found;
+}
+
+export interface Batch {
+  x: tf.Tensor4D;
+  labels: number[];
+}
+
+/**
+ * `count` test images drawn without replacement by `rng`; with `misclassified` > 0 that many of
+ * them are images the model gets wrong (the rest it gets right). Attacks are given only
+ * images the model classifies correctly, so a lower accuracy is the attack's doing.
+ */
+export function testBatch(rng: Rng, name: ModelName, count: number, misclassified = 0): Batch {
+  const model = zoo(name);
+  const all = testImages(name);
+  const order = Array.from({ length: all.count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const right: number[] = [];
+  const wrong: number[] = [];
+  for (let start = 0; start < order.length && (right.length < count - misclassified || wrong.length < misclassified); start += 256) {
+    const ids = order.slice(start, start + 256);
+    const predicted = tf.tidy(() => {
+      const images = new Float32Array(ids.length * MNIST_PIXELS);
+      ids.forEach((id, k) => images.set(all.images.subarray(id * MNIST_PIXELS, (id + 1) * MNIST_PIXELS), k * MNIST_PIXELS));
+      return (model.predict(tf.tensor4d(images, [ids.length, MNIST_SIDE, MNIST_SIDE, 1])) as tf.Tensor).argMax(-1).dataSync();
+    });
+    ids.forEach((id, k) => {
+      if (predicted[k] === all.classes[id]) {
+        if (right.length < count - misclassified) right.push(id);
+      } else if (wrong.length < misclassified) wrong.push(id);
+    });
+  }
+  if (wrong.length < misclassified) throw new Error(`only ${wrong.length} test images are misclassified by ${name}; asked for ${misclassified}`);
+  // The wrong ones are spread among the right ones, at places the rng chooses.
+  const chosen = [...right];
+  for (const id of wrong) chosen.splice(rng.int(0, chosen.length), 0, id);
+  const images = new Float32Array(chosen.length * MNIST_PIXELS);
+  chosen.forEach((id, k) => images.set(all.images.subarray(id * MNIST_PIXELS, (id + 1) * MNIST_PIXELS), k * MNIST_PIXELS));
+  return { x: tf.tensor4d(images, [chosen.length, MNIST_SIDE, MNIST_SIDE, 1]), labels: chosen.map((id) => all.classes[id]) };
+}

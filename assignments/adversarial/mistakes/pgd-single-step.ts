@@ -1,0 +1,18 @@
+// Takes a single step of stepSize (then projects) whatever `steps` says.
+import * as tf from '@tensorflow/tfjs';
+
+function gradient(model: tf.LayersModel, x: tf.Tensor4D, labels: number[]): tf.Tensor4D {
+  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), model.outputs[0].shape[1] as number).toFloat();
+  return tf.grad((input: tf.Tensor) => {
+    const p = (model.apply(input) as tf.Tensor2D).clipByValue(1e-7, 1 - 1e-7);
+    return tf.mean<tf.Scalar>(tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), -1)));
+  })(x) as tf.Tensor4D;
+}
+
+export function pgd(model: tf.LayersModel, x: tf.Tensor4D, labels: number[], options: { epsilon: number; stepSize: number; steps: number }): tf.Tensor4D {
+  const { epsilon, stepSize } = options;
+  return tf.tidy(() => {
+    const moved = tf.add(x, tf.mul(stepSize, tf.sign(gradient(model, x, labels))));
+    return tf.clipByValue(tf.minimum(tf.maximum(moved, tf.sub(x, epsilon)), tf.add(x, epsilon)), 0, 1) as tf.Tensor4D;
+  });
+}

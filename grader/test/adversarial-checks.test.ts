@@ -1,0 +1,468 @@
+/**
+ * The check code of assignments/adversarial (assignment.ts and checks.ts), called directly on
+ * contexts built like grading builds them (caseContext): every check passes the reference and
+ * two independent correct implementations, fails an answer that only it rejects, and has its
+ * tolerances pinned on both sides; every detector fires on its mistake's output and stays
+ * silent on the reference, on the other mistakes and on generic wrong answers. Small batches
+ * (8 images) keep the whole file to a few seconds on wasm.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import assignment, { beatsFgsm, checkAccuracy } from '../../assignments/adversarial/assignment.ts';
+import {
+  accuracyChart,
+  agreementWithMistake,
+  BALL_TOLERANCE,
+  commonStep,
+  constraint,
+  GRADIENT_ATOL,
+  GRADIENT_RTOL,
+  gradientMatches,
+  lossReached,
+  LOSS_RATIO,
+  meanLoss,
+  multiplesOf,
+  NOISE_TOLERANCE,
+  noiseCall,
+  PIXELS,
+  SIGN_Z,
+  where,
+} from '../../assignments/adversarial/checks.ts';
+import { type Batch, testBatch, zoo } from '../../assignments/adversarial/data.ts';
+import * as accuracyCounts from '../../assignments/adversarial/mistakes/accuracy-counts.ts';
+import * as fgsmDescends from '../../assignments/adversarial/mistakes/fgsm-descends.ts';
+import * as fgsmNoClip from '../../assignments/adversarial/mistakes/fgsm-no-clip.ts';
+import * as fgsmRawGradient from '../../assignments/adversarial/mistakes/fgsm-raw-gradient.ts';
+import * as gradientWrongLabel from '../../assignments/adversarial/mistakes/gradient-wrong-label.ts';
+import * as noiseWrongScale from '../../assignments/adversarial/mistakes/noise-wrong-scale.ts';
+import * as pgdNoProjection from '../../assignments/adversarial/mistakes/pgd-no-projection.ts';
+import * as pgdAroundIterate from '../../assignments/adversarial/mistakes/pgd-projects-around-iterate.ts';
+import * as pgdSingleStep from '../../assignments/adversarial/mistakes/pgd-single-step.ts';
+import * as reference from '../../solutions/adversarial/attack.ts';
+import type { AnyFunction, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
+import { caseContext, generateCalls } from '../src/cases/calls.ts';
+import { createRng } from '../src/cases/rng.ts';
+import type { Verdict } from '../src/checks/verdict.ts';
+import { initTensorBackend } from '../src/tensor/backend.ts';
+import * as valueAndGrad from './fixtures/adversarial-alternatives/value-and-grad/attack.ts';
+import * as gatherLog from './fixtures/adversarial-alternatives/gather-log/attack.ts';
+
+type Ctx = CheckContext<unknown[], unknown>;
+type X = tf.Tensor4D;
+type Options = { epsilon: number; stepSize: number; steps: number };
+
+const ALTERNATIVES = { 'tf.valueAndGrad': valueAndGrad, 'gather and log': gatherLog };
+
+function problemOf(name: string): ProblemSpec {
+  const found = assignment.problems.find((p) => p.export === name);
+  if (!found) throw new Error(`no problem ${name}`);
+  return found;
+}
+
+function contextOf(name: string, calls: Array<{ args: unknown[]; output: unknown }>, visible = false, caseName = 'a test case', seed = 'adversarial-checks'): Ctx {
+  const ref = problemOf(name).reference as AnyFunction;
+  const records = calls.map(({ args, output }) => ({ args, output, expected: ref(...args) }));
+  return caseContext(records, caseName, visible, seed);
+}
+
+async function check(name: string, calls: Array<{ args: unknown[]; output: unknown }>, visible = false): Promise<Verdict> {
+  return await problemOf(name).check(contextOf(name, calls, visible));
+}
+
+function detector(name: string, id: string): (ctx: Ctx) => boolean {
+  const mistake = problemOf(name).mistakes?.find((m) => m.id === id);
+  if (!mistake) throw new Error(`no mistake ${id} in ${name}`);
+  return mistake.matches;
+}
+
+/** A copy of `t` with flat entry `index` set to `value`. */
+function withEntry(t: tf.Tensor, index: number, value: number): X {
+  const data = Float32Array.from(t.dataSync());
+  data[index] = value;
+  return tf.tensor4d(data, t.shape as [number, number, number, number]);
+}
+
+function mapped(t: tf.Tensor, f: (v: number, i: number) => number): X {
+  return tf.tensor4d(Float32Array.from(t.dataSync(), f), t.shape as [number, number, number, number]);
+}
+
+/** Generic wrong answers: every number ×1.5, +0.25, and the answer with one pixel changed by 0.5. */
+function genericWrong(t: tf.Tensor): X[] {
+  return [mapped(t, (v) => v * 1.5), mapped(t, (v) => v + 0.25), withEntry(t, 100, t.dataSync()[100] + 0.5)];
+}
+
+let model: tf.LayersModel;
+let model04: tf.LayersModel;
+let right: Batch;
+let mixed: Batch;
+let right04: Batch;
+
+beforeAll(async () => {
+  await initTensorBackend();
+  model = zoo('digits-cnn');
+  model04 = zoo('digits04-cnn');
+  right = testBatch(createRng('adversarial-checks/right'), 'digits-cnn', 8);
+  mixed = testBatch(createRng('adversarial-checks/mixed'), 'digits-cnn', 8, 2);
+  right04 = testBatch(createRng('adversarial-checks/04'), 'digits04-cnn', 8);
+}, 60_000);
+
+describe('the inputs', () => {
+  it('gives images the model classifies correctly, and the asked number of misclassified ones', () => {
+    expect(reference.accuracy(model, right.x, right.labels)).toBe(1);
+    expect(reference.accuracy(model, mixed.x, mixed.labels)).toBe(6 / 8);
+    expect(reference.accuracy(model04, right04.x, right04.labels)).toBe(1);
+    expect(right04.labels.every((l) => l >= 0 && l <= 4)).toBe(true);
+    expect(right.x.shape).toEqual([8, 28, 28, 1]);
+  });
+
+  it('names pixels by [image, row, column, 0]', () => {
+    expect(where(0)).toBe('[0, 0, 0, 0]');
+    expect(where(PIXELS + 28 * 3 + 5)).toBe('[1, 3, 5, 0]');
+  });
+
+  it('measures the mean cross-entropy with Keras’s floor of 1e-7', () => {
+    const p = tf.tidy(() => (model.predict(right.x) as tf.Tensor).arraySync() as number[][]);
+    const expected = p.reduce((s, row, i) => s - Math.log(Math.max(row[right.labels[i]], 1e-7)), 0) / 8;
+    expect(meanLoss(model, right.x, right.labels)).toBeCloseTo(expected, 12);
+    // A label the model gives probability ~0 costs at most −ln 1e-7 per image.
+    const wrong = right.labels.map((l) => (l + 5) % 10);
+    expect(meanLoss(model, right.x, wrong)).toBeLessThanOrEqual(-Math.log(1e-7) + 1e-9);
+  });
+});
+
+describe('crossEntropyGradient', () => {
+  it('passes the reference and two independent implementations, on both models', async () => {
+    for (const [batch, m] of [[mixed, model], [right04, model04]] as const) {
+      expect((await check('crossEntropyGradient', [{ args: [m, batch.x, batch.labels], output: reference.crossEntropyGradient(m, batch.x, batch.labels) }])).score).toBe(1);
+      for (const alt of Object.values(ALTERNATIVES)) {
+        expect((await check('crossEntropyGradient', [{ args: [m, batch.x, batch.labels], output: alt.crossEntropyGradient(m, batch.x, batch.labels) }])).score).toBe(1);
+      }
+    }
+  });
+
+  it('has exact zeros on saturated images, which the reference has too', () => {
+    const g = reference.crossEntropyGradient(model, right.x, right.labels).dataSync();
+    expect(g.filter((v) => v === 0).length).toBeGreaterThan(0);
+  });
+
+  it('pins the tolerance on both sides: atol = 1e-4·max|g| on a zero entry, plus rtol = 1e-3·|g| on the largest', () => {
+    const g = reference.crossEntropyGradient(model, mixed.x, mixed.labels);
+    const data = g.dataSync();
+    const scale = Math.max(...Array.from(data, Math.abs));
+    const zero = data.findIndex((v) => v === 0);
+    const largest = Array.from(data, Math.abs).indexOf(scale);
+    expect(gradientMatches(withEntry(g, zero, 0.99 * GRADIENT_ATOL * scale), g).score).toBe(1);
+    expect(gradientMatches(withEntry(g, zero, 1.01 * GRADIENT_ATOL * scale), g).score).toBe(0);
+    const bound = GRADIENT_ATOL * scale + GRADIENT_RTOL * scale;
+    expect(gradientMatches(withEntry(g, largest, data[largest] + 0.99 * bound * Math.sign(data[largest])), g).score).toBe(1);
+    expect(gradientMatches(withEntry(g, largest, data[largest] + 1.01 * bound * Math.sign(data[largest])), g).score).toBe(0);
+  });
+
+  it('fails a sum instead of a mean, a missing minus, and a wrong shape', async () => {
+    const g = reference.crossEntropyGradient(model, mixed.x, mixed.labels);
+    const args = [model, mixed.x, mixed.labels];
+    expect((await check('crossEntropyGradient', [{ args, output: g.mul(8) }])).score).toBe(0);
+    expect((await check('crossEntropyGradient', [{ args, output: g.neg() }])).score).toBe(0);
+    const reshaped = await check('crossEntropyGradient', [{ args, output: g.reshape([8, 28, 1, 28]) }]);
+    expect(reshaped.score).toBe(0);
+    expect(reshaped.message).toContain('shape [8, 28, 1, 28], expected [8, 28, 28, 1]');
+  });
+
+  it('gradient-wrong-label fires on the predicted-class gradient where predictions differ, and only there', () => {
+    const matches = detector('crossEntropyGradient', 'gradient-wrong-label');
+    const args = [model, mixed.x, mixed.labels];
+    const wrong = gradientWrongLabel.crossEntropyGradient(model, mixed.x, mixed.labels);
+    const ctx = contextOf('crossEntropyGradient', [{ args, output: wrong }]);
+    expect(problemOf('crossEntropyGradient').check(ctx)).toMatchObject({ score: 0 });
+    expect(matches(ctx)).toBe(true);
+    expect(matches(contextOf('crossEntropyGradient', [{ args, output: reference.crossEntropyGradient(model, mixed.x, mixed.labels) }]))).toBe(false);
+    for (const output of genericWrong(wrong)) expect(matches(contextOf('crossEntropyGradient', [{ args, output }]))).toBe(false);
+    expect(matches(contextOf('crossEntropyGradient', [{ args, output: reference.crossEntropyGradient(model, mixed.x, mixed.labels).mul(8) }]))).toBe(false);
+    // Where the model is right everywhere, the two gradients are the same: no hint.
+    const same = gradientWrongLabel.crossEntropyGradient(model, right.x, right.labels);
+    expect(matches(contextOf('crossEntropyGradient', [{ args: [model, right.x, right.labels], output: same }]))).toBe(false);
+  });
+});
+
+describe('fgsm', () => {
+  const eps = 0.1;
+  const args = (): unknown[] => [model, right.x, right.labels, eps];
+
+  it('passes the reference and two independent implementations; the message gives losses and accuracies', async () => {
+    const verdict = await check('fgsm', [{ args: args(), output: reference.fgsm(model, right.x, right.labels, eps) }]);
+    expect(verdict.score).toBe(1);
+    expect(verdict.message).toMatch(/^ε = 0\.1: loss clean \d\.\d{3} → your FGSM \d\.\d{3} \(reference \d\.\d{3}\); accuracy clean 1\.000, random ±ε \d\.\d{3}, your FGSM \d\.\d{3}$/);
+    for (const alt of Object.values(ALTERNATIVES)) {
+      expect((await check('fgsm', [{ args: args(), output: alt.fgsm(model, right.x, right.labels, eps) }])).score).toBe(1);
+      expect((await check('fgsm', [{ args: [model04, right04.x, right04.labels, 0.2], output: alt.fgsm(model04, right04.x, right04.labels, 0.2) }])).score).toBe(1);
+    }
+  });
+
+  it('draws example rows for a visible case and an accuracy chart for a sweep', async () => {
+    const one = await check('fgsm', [{ args: args(), output: reference.fgsm(model, right.x, right.labels, eps) }], true);
+    expect(one.figures?.length).toBe(2);
+    expect(one.figures?.[0].caption).toMatch(/original: predicted \d \(\d+\.\d %\) · perturbation .* · FGSM: predicted \d \(\d+\.\d %\)/);
+    const sweep = await check('fgsm', [0.05, 0.2].map((e) => ({ args: [model, right.x, right.labels, e], output: reference.fgsm(model, right.x, right.labels, e) })), true);
+    expect(sweep.score).toBe(1);
+    expect(sweep.figures?.map((f) => f.mediaType)).toEqual(['image/svg+xml']);
+    expect(sweep.message.split('\n')).toHaveLength(2);
+    const hidden = await check('fgsm', [{ args: args(), output: reference.fgsm(model, right.x, right.labels, eps) }], false);
+    expect(hidden.figures).toBeUndefined();
+  });
+
+  it('pins the constraint: ε + 1e-6 around x and [−1e-6, 1 + 1e-6]', () => {
+    const out = reference.fgsm(model, right.x, right.labels, eps);
+    const x = right.x.dataSync();
+    const i = x.findIndex((v) => v > 0.3 && v < 0.6);
+    expect(constraint(withEntry(out, i, x[i] + eps + 0.5 * BALL_TOLERANCE), right.x, eps, 'x_adv').score).toBe(1);
+    const far = constraint(withEntry(out, i, x[i] + eps + 2 * BALL_TOLERANCE), right.x, eps, 'x_adv');
+    expect(far.score).toBe(0);
+    expect(far.message).toContain(`at ${where(i)}`);
+    const zero = x.findIndex((v) => v === 0);
+    expect(constraint(withEntry(out, zero, -0.5 * BALL_TOLERANCE), right.x, eps, 'x_adv').score).toBe(1);
+    expect(constraint(withEntry(out, zero, -2 * BALL_TOLERANCE), right.x, eps, 'x_adv').message).toContain('is not a valid pixel');
+    const one = x.findIndex((v) => v === 1);
+    expect(constraint(withEntry(out, one, 1 + 0.5 * BALL_TOLERANCE), right.x, eps, 'x_adv').score).toBe(1);
+    expect(constraint(withEntry(out, one, 1 + 2 * BALL_TOLERANCE), right.x, eps, 'x_adv').score).toBe(0);
+  });
+
+  it('pins the loss: above the clean loss, and at least 0.98 × the reference’s', () => {
+    expect(lossReached('FGSM', 0.5, 0.1, 0.5 / LOSS_RATIO).score).toBe(1);
+    expect(lossReached('FGSM', 0.5 - 1e-9, 0.1, 0.5 / LOSS_RATIO).score).toBe(0);
+    expect(lossReached('FGSM', 0.1, 0.1, 0.1).score).toBe(0);
+    expect(lossReached('FGSM', 0.1 + 1e-9, 0.1, 0.1).score).toBe(1);
+    expect(lossReached('FGSM', 0.3, 0.1, 1).message).toContain('reaches 1.000 at the same ε (at least 0.98 × that, 0.980, is required)');
+  });
+
+  it('fails x unchanged, a wrong shape, and each declared mistake', async () => {
+    expect((await check('fgsm', [{ args: args(), output: right.x.clone() }])).message).toContain('not above the clean images');
+    expect((await check('fgsm', [{ args: args(), output: right.x.reshape([8, 784, 1, 1]) }])).score).toBe(0);
+    for (const wrong of [fgsmDescends, fgsmNoClip, fgsmRawGradient]) {
+      expect((await check('fgsm', [{ args: args(), output: wrong.fgsm(model, right.x, right.labels, eps) }])).score).toBe(0);
+    }
+  });
+
+  it('each detector fires on its mistake only, never on the reference, the other mistakes or generic wrong answers', () => {
+    const mistakes = { 'fgsm-descends': fgsmDescends, 'fgsm-no-clip': fgsmNoClip, 'fgsm-raw-gradient': fgsmRawGradient };
+    const ref = reference.fgsm(model, right.x, right.labels, eps);
+    const outputs: Record<string, X> = { reference: ref, unchanged: right.x.clone(), 'FGSM at ε/2': reference.fgsm(model, right.x, right.labels, eps / 2) };
+    genericWrong(ref).forEach((t, i) => (outputs[`generic ${i}`] = t));
+    for (const [id, m] of Object.entries(mistakes)) outputs[id] = m.fgsm(model, right.x, right.labels, eps);
+    for (const id of Object.keys(mistakes)) {
+      const matches = detector('fgsm', id);
+      for (const [name, output] of Object.entries(outputs)) {
+        expect([id, name, matches(contextOf('fgsm', [{ args: args(), output }]))]).toEqual([id, name, name === id]);
+      }
+    }
+  });
+
+  it('agreementWithMistake counts only the pixels that tell the mistake apart, and needs 1 % of them', () => {
+    const a = tf.tensor4d([0, 0, 0, 0], [1, 2, 2, 1]);
+    const m = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
+    expect(agreementWithMistake(m, m, a, 1e-5)).toBe(1);
+    expect(agreementWithMistake(a, m, a, 1e-5)).toBe(0);
+    expect(agreementWithMistake(a, a, a, 1e-5)).toBe(0);
+    expect(agreementWithMistake(tf.tensor4d([1, 0, 0, 0], [1, 4, 1, 1]), m, a, 1e-5)).toBe(0);
+    expect(agreementWithMistake(tf.tensor4d([1 + 1e-5, 0, 0, 0], [1, 2, 2, 1]), m, a, 2e-5)).toBe(1);
+    expect(agreementWithMistake(tf.tensor4d([1 + 3e-5, 0, 0, 0], [1, 2, 2, 1]), m, a, 2e-5)).toBe(0);
+  });
+});
+
+describe('pgd', () => {
+  const small: Options = { epsilon: 0.1, stepSize: 0.025, steps: 10 };
+  const large: Options = { epsilon: 0.03, stepSize: 0.1, steps: 3 };
+  const args = (o: Options): unknown[] => [model, right.x, right.labels, o];
+
+  it('passes the reference and two independent implementations, with and without a step larger than ε', async () => {
+    for (const o of [small, large]) {
+      const verdict = await check('pgd', [{ args: args(o), output: reference.pgd(model, right.x, right.labels, o) }]);
+      expect(verdict.score).toBe(1);
+      expect(verdict.message).toMatch(/^ε = [\d.]+, \d+ steps of [\d.]+: loss clean \d\.\d{3} → FGSM \d\.\d{3} → your PGD \d\.\d{3} \(reference \d\.\d{3}\); accuracy clean 1\.000, random ±ε \d\.\d{3}, FGSM \d\.\d{3}, your PGD \d\.\d{3}$/);
+      for (const alt of Object.values(ALTERNATIVES)) expect((await check('pgd', [{ args: args(o), output: alt.pgd(model, right.x, right.labels, o) }])).score).toBe(1);
+    }
+  });
+
+  it('holds PGD to FGSM’s loss only for many small steps (step ≤ ε/2, steps·step ≥ 2ε)', async () => {
+    expect(beatsFgsm(small)).toBe(true);
+    expect(beatsFgsm({ epsilon: 0.2, stepSize: 0.1, steps: 4 })).toBe(true);
+    expect(beatsFgsm({ epsilon: 0.2, stepSize: 0.1 + 1e-6, steps: 4 })).toBe(false);
+    expect(beatsFgsm({ epsilon: 0.2, stepSize: 0.05, steps: 8 })).toBe(true);
+    expect(beatsFgsm({ epsilon: 0.2, stepSize: 0.05, steps: 7 })).toBe(false);
+    expect(beatsFgsm({ epsilon: 0.137, stepSize: 0.137 / 5, steps: 10 })).toBe(true);
+    expect(beatsFgsm(large)).toBe(false);
+    // FGSM with 0.9 ε stays inside the ball and below FGSM's loss at ε.
+    const weaker = reference.fgsm(model, right.x, right.labels, 0.9 * small.epsilon);
+    expect((await check('pgd', [{ args: args(small), output: weaker }])).message).toContain('should climb higher than one step of ε');
+    const fgsmAnswer = reference.fgsm(model, right.x, right.labels, small.epsilon);
+    expect((await check('pgd', [{ args: args(small), output: fgsmAnswer }])).message).not.toContain('climb higher');
+    const fgsmLarge = reference.fgsm(model, right.x, right.labels, large.epsilon);
+    expect((await check('pgd', [{ args: args(large), output: fgsmLarge }])).message).not.toContain('climb higher');
+  });
+
+  it('checks the ball around the ORIGINAL x', async () => {
+    const verdict = await check('pgd', [{ args: args(small), output: pgdNoProjection.pgd(model, right.x, right.labels, small) }]);
+    expect(verdict.message).toContain('leaves the ε-ball around the original image');
+  });
+
+  it('each detector fires on its mistake where it is visible, and never on the others or generic wrong answers', () => {
+    const mistakes = { 'pgd-projects-around-iterate': pgdAroundIterate, 'pgd-no-projection': pgdNoProjection, 'pgd-single-step': pgdSingleStep };
+    // Where each mistake is told apart: a step larger than ε separates the two projections;
+    // many small steps show a single step.
+    const visibleOn: Record<string, Options> = { 'pgd-projects-around-iterate': large, 'pgd-no-projection': large, 'pgd-single-step': small };
+    for (const o of [small, large]) {
+      const ref = reference.pgd(model, right.x, right.labels, o);
+      const outputs: Record<string, X> = { reference: ref, unchanged: right.x.clone(), fgsm: reference.fgsm(model, right.x, right.labels, o.epsilon) };
+      genericWrong(ref).forEach((t, i) => (outputs[`generic ${i}`] = t));
+      for (const [id, m] of Object.entries(mistakes)) outputs[id] = m.pgd(model, right.x, right.labels, o);
+      for (const id of Object.keys(mistakes)) {
+        const matches = detector('pgd', id);
+        for (const [name, output] of Object.entries(outputs)) {
+          expect([id, o, name, matches(contextOf('pgd', [{ args: args(o), output }]))]).toEqual([id, o, name, name === id && visibleOn[id] === o]);
+        }
+      }
+    }
+  });
+
+  it('multiplesOf and commonStep measure moved interior pixels and need 100 of them', () => {
+    const x = tf.zeros<tf.Rank.R4>([1, 28, 28, 1]);
+    const twoSteps = mapped(x, (_, i) => (i < 150 ? 0.2 : i < 300 ? 0.1 : 0));
+    expect(multiplesOf(twoSteps, x, 0.1, 2)).toBe(1);
+    expect(multiplesOf(twoSteps, x, 0.1, 1)).toBe(0.5);
+    expect(multiplesOf(twoSteps, x, 0.03, 3)).toBe(0);
+    expect(commonStep(twoSteps, x)).toBeUndefined();
+    const oneStep = mapped(x, (_, i) => (i < 100 ? 0.1 : 0));
+    expect(commonStep(oneStep, x)).toBeCloseTo(0.1, 6);
+    expect(commonStep(mapped(x, (_, i) => (i < 99 ? 0.1 : 0)), x)).toBeUndefined();
+    expect(multiplesOf(mapped(x, (_, i) => (i < 99 ? 0.1 : 0)), x, 0.1, 1)).toBe(0);
+    // Pixels at 0 or 1 were clipped: they say nothing about the step.
+    expect(commonStep(mapped(x, (_, i) => (i < 100 ? 0.1 : i < 200 ? 1 : 0)), x)).toBeCloseTo(0.1, 6);
+    expect(commonStep(mapped(x, (_, i) => (i < 100 ? 0.1 : i === 100 ? 0.1 + 2 * NOISE_TOLERANCE : 0)), x)).toBeUndefined();
+  });
+});
+
+describe('randomSignNoise', () => {
+  const problem = (): ProblemSpec => problemOf('randomSignNoise');
+  /** A real case's calls and context, with the given outputs (default: the reference's). */
+  function caseRun(index: number, outputs?: (args: unknown[], i: number) => X, visible = false): Ctx {
+    const c = problem().cases[index];
+    const seed = `adversarial-checks/noise/${index}`;
+    const calls = generateCalls('adversarial', problem(), c, seed);
+    const records = calls.map((a, i) => {
+      const [x, e, s] = a as [X, number, number];
+      return { args: a, output: outputs ? outputs(a, i) : reference.randomSignNoise(x, e, s), expected: reference.randomSignNoise(x, e, s) };
+    });
+    return caseContext(records, c.name, visible, seed);
+  }
+
+  it('passes the reference on every case and two independent generators; the sweep draws a chart', async () => {
+    for (let index = 0; index < problem().cases.length; index++) expect((await problem().check(caseRun(index))).score).toBe(1);
+    for (const alt of Object.values(ALTERNATIVES)) {
+      const verdict = await problem().check(caseRun(1, (a) => alt.randomSignNoise(...(a as [X, number, number]))));
+      expect([verdict.score, verdict.message]).toEqual([1, expect.any(String)]);
+    }
+    const first = await problem().check(caseRun(0, undefined, true));
+    expect(first.message).toMatch(/^ε = 0\.2: accuracy clean 1\.000, your random ±ε \d\.\d{3}, FGSM \d\.\d{3}$/);
+    expect(first.figures).toBeUndefined();
+    expect((await problem().check(caseRun(2, undefined, true))).figures?.length).toBe(1);
+  }, 30_000);
+
+  it('pins "exactly ±ε" at 1e-6', () => {
+    const x = right.x;
+    const noise = reference.randomSignNoise(x, 0.1, 3);
+    const data = noise.dataSync();
+    const i = Array.from(x.dataSync()).findIndex((v, k) => v > 0.3 && v < 0.6 && data[k] > v);
+    expect(noiseCall(withEntry(noise, i, data[i] + 0.9 * NOISE_TOLERANCE), x, 0.1, '').score).toBe(1);
+    const off = noiseCall(withEntry(noise, i, data[i] + 1.5 * NOISE_TOLERANCE), x, 0.1, '');
+    expect(off.score).toBe(0);
+    expect(off.message).toContain(`pixel ${where(i)} moved`);
+    expect(noiseCall(noise.reshape([8, 28, 1, 28]), x, 0.1, '').score).toBe(0);
+  });
+
+  it('pins the binomial bounds: n/2 ± 5·√n/2 plus signs', () => {
+    const x = tf.fill<tf.Rank.R4>([1, 28, 28, 1], 0.5);
+    const n = 784;
+    const low = Math.ceil(n / 2 - (SIGN_Z * Math.sqrt(n)) / 2);
+    const high = Math.floor(n / 2 + (SIGN_Z * Math.sqrt(n)) / 2);
+    const withPlus = (plus: number): X => mapped(x, (_, i) => (i < plus ? 0.6 : 0.4));
+    expect(noiseCall(withPlus(low), x, 0.1, '').score).toBe(1);
+    expect(noiseCall(withPlus(low - 1), x, 0.1, '').score).toBe(0);
+    expect(noiseCall(withPlus(high), x, 0.1, '').score).toBe(1);
+    expect(noiseCall(withPlus(high + 1), x, 0.1, '').message).toContain(`expected between ${low} and ${high}`);
+  });
+
+  it('requires the same noise from the same seed and different noise from different seeds', async () => {
+    const sameForAll = await problem().check(caseRun(1, (a) => reference.randomSignNoise(a[0] as X, a[1] as number, 42)));
+    expect(sameForAll.message).toContain('used different seeds');
+    const fresh = await problem().check(caseRun(1, (a, i) => reference.randomSignNoise(a[0] as X, a[1] as number, 1000 + i)));
+    expect(fresh.message).toContain('used the same seed');
+  });
+
+  it('requires random noise to hurt at least 0.1 less than FGSM at ε = 0.2: the gradient’s signs as "noise" fail', async () => {
+    const gradientSigns = (a: unknown[]): X => {
+      const [x, e, s] = a as [X, number, number];
+      const ctx = caseRun(0);
+      void ctx;
+      const labels = testBatch(createRng('adversarial-checks/noise/0'), 'digits-cnn', x.shape[0]).labels;
+      const g = reference.crossEntropyGradient(model, x, labels).sign().dataSync();
+      const coin = reference.randomSignNoise(x, e, s).dataSync();
+      const xs = x.dataSync();
+      // The gradient's sign where it has one, a fair coin elsewhere.
+      return mapped(x, (v, i) => Math.min(1, Math.max(0, xs[i] + e * (g[i] !== 0 ? g[i] : coin[i] > xs[i] ? 1 : -1))));
+    };
+    const verdict = await problem().check(caseRun(0, gradientSigns));
+    expect(verdict.message).toContain('random signs should hurt far less than the gradient');
+  });
+
+  it('noise-wrong-scale fires on noise of one wrong size, never on the reference or generic wrong answers', () => {
+    const matches = detector('randomSignNoise', 'noise-wrong-scale');
+    expect(matches(caseRun(1, (a) => noiseWrongScale.randomSignNoise(...(a as [X, number, number]))))).toBe(true);
+    expect(matches(caseRun(1, (a) => reference.randomSignNoise(a[0] as X, 2 * (a[1] as number), a[2] as number)))).toBe(true);
+    expect(matches(caseRun(1))).toBe(false);
+    for (let k = 0; k < 3; k++) expect(matches(caseRun(1, (a) => genericWrong(reference.randomSignNoise(...(a as [X, number, number])))[k]))).toBe(false);
+    expect(matches(caseRun(1, (a) => (a[0] as X).clone()))).toBe(false);
+  });
+});
+
+describe('accuracy', () => {
+  it('is exact, tolerating float32 rounding of k/N but not one image more or less', () => {
+    const x = mixed.x;
+    const args: [tf.LayersModel, X, number[]] = [model, x, mixed.labels];
+    expect(checkAccuracy(args, 6 / 8).score).toBe(1);
+    expect(checkAccuracy(args, 6 / 8).message).toBe('accuracy 0.75 (6 of 8 images)');
+    expect(checkAccuracy(args, 6 / 8 + 1e-7).score).toBe(1);
+    expect(checkAccuracy(args, 6 / 8 + 2e-7).score).toBe(0);
+    expect(checkAccuracy(args, 5 / 8).score).toBe(0);
+    expect(checkAccuracy(args, 7 / 8).message).toContain('classifies 6 of 8 images correctly: 0.75');
+    expect(checkAccuracy(args, Math.fround(6 / 8)).score).toBe(1);
+  });
+
+  it('counts a near-tie either way', () => {
+    // A one-layer model whose two classes tie exactly on a blank image.
+    const tie = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: 'zeros', biasInitializer: 'zeros' })] });
+    const blank = tf.zeros<tf.Rank.R4>([2, 28, 28, 1]);
+    expect(checkAccuracy([tie, blank, [0, 1]], 0).score).toBe(1);
+    expect(checkAccuracy([tie, blank, [0, 1]], 0.5).score).toBe(1);
+    expect(checkAccuracy([tie, blank, [0, 1]], 1).score).toBe(1);
+    expect(checkAccuracy([tie, blank, [0, 1]], 1).message).toBe('accuracy 1 (2 of 2 images)');
+    expect(checkAccuracy([tie, blank, [0, 1]], 0.25).score).toBe(0);
+  });
+
+  it('accuracy-counts fires on the count only', async () => {
+    const matches = detector('accuracy', 'accuracy-counts');
+    const args = [model, mixed.x, mixed.labels];
+    const counted = accuracyCounts.accuracy(model, mixed.x, mixed.labels);
+    expect(counted).toBe(6);
+    expect((await check('accuracy', [{ args, output: counted }])).score).toBe(0);
+    expect(matches(contextOf('accuracy', [{ args, output: counted }]))).toBe(true);
+    for (const output of [0.75, 1.5 * 0.75, 0.75 + 0.25, 0.5, 60, 7]) expect([output, matches(contextOf('accuracy', [{ args, output }]))]).toEqual([output, false]);
+    const one = [model, mixed.x.slice([0, 0, 0, 0], [1, 28, 28, 1]), mixed.labels.slice(0, 1)];
+    expect(matches(contextOf('accuracy', [{ args: one, output: reference.accuracy(...(one as [tf.LayersModel, X, number[]])) }]))).toBe(false);
+  });
+});
+
+describe('pictures', () => {
+  it('draws accuracy charts on [0, 1]', () => {
+    const chart = accuracyChart('Accuracy against ε', [{ name: 'a', points: [[0, 1], [0.1, 0.5]] }]);
+    expect(chart.mediaType).toBe('image/svg+xml');
+  });
+});
