@@ -25,7 +25,6 @@ import {
   probabilities,
   RANDOM_MARGIN,
   RANDOM_MARGIN_EPSILON,
-  referenceCurves,
   sameShape,
   TIE_GAP,
   values,
@@ -42,8 +41,10 @@ type FgsmArgs = [Model, X, number[], number];
 type PgdArgs = [Model, X, number[], PgdOptions];
 type NoiseArgs = [X, number, number];
 
-/** The ε values of the accuracy-against-ε cases. */
+/** The ε values of the accuracy-against-ε cases, and how many images they attack. */
 const SWEEP = [0.05, 0.1, 0.15, 0.2];
+const SWEEP_IMAGES = 32;
+const NOISE_SWEEP = `accuracy against ε = ${SWEEP.join(', ')} with one seed on the same ${SWEEP_IMAGES} images`;
 
 /** The seed of a noise case: a 31-bit integer from the case's generator. */
 const seedOf = (rng: Rng): number => rng.int(0, 2 ** 31 - 1);
@@ -100,7 +101,7 @@ function checkFgsm(ctx: CheckContext<FgsmArgs, X>): Verdict {
     );
     return prefixed(label, allOf([constraint(output, x, epsilon, 'x_adv'), lossReached('FGSM', loss, clean, referenceLoss)]));
   });
-  return withPictures(ctx, finish(verdicts, summaries), 'FGSM', curve, ['PGD', 'noise']);
+  return withPictures(ctx, finish(verdicts, summaries), 'FGSM', curve);
 }
 
 /**
@@ -145,7 +146,7 @@ function checkPgd(ctx: CheckContext<PgdArgs, X>): Verdict {
       ]),
     );
   });
-  return withPictures(ctx, finish(verdicts, summaries), 'PGD', curve, ['FGSM', 'noise']);
+  return withPictures(ctx, finish(verdicts, summaries), 'PGD', curve);
 }
 
 function checkNoise(ctx: CheckContext<NoiseArgs, X>): Verdict {
@@ -184,8 +185,8 @@ function checkNoise(ctx: CheckContext<NoiseArgs, X>): Verdict {
     }
   }
   const verdict = finish(verdicts, summaries);
-  if (!ctx.visible || new Set(curve.map(([e]) => e)).size < 2 || verdict.score < 1) return verdict;
-  return drawn(verdict, () => [accuracyChart('Accuracy against ε', [{ name: 'your random ±ε', points: [[0, accuracyOf(model, ctx.calls[0].args[0], labels)], ...curve] }, ...referenceCurves(model, ctx.calls[0].args[0], labels, curve.map(([e]) => e), ['FGSM', 'PGD'])])]);
+  if (!ctx.visible || ctx.caseName !== NOISE_SWEEP || verdict.score < 1) return verdict;
+  return drawn(verdict, () => sweepChart(ctx.findings, 'random ±ε', [[0, accuracyOf(model, ctx.args[0], labels)], ...curve]));
 }
 
 /** The model and labels a noise case's images were drawn with (replayed from the case's generator). */
@@ -210,28 +211,54 @@ function drawn(verdict: Verdict, draw: () => Verdict['figures']): Verdict {
   }
 }
 
-function withPictures(ctx: CheckContext<FgsmArgs, X> | CheckContext<PgdArgs, X>, verdict: Verdict, attack: 'FGSM' | 'PGD', curve: Array<[number, number]>, others: Array<'FGSM' | 'PGD' | 'noise'>): Verdict {
+function withPictures(ctx: CheckContext<FgsmArgs, X> | CheckContext<PgdArgs, X>, verdict: Verdict, attack: 'FGSM' | 'PGD', curve: Array<[number, number]>): Verdict {
   if (!ctx.visible || verdict.score < 1) return verdict;
   const [model, x, labels] = ctx.args;
-  return drawn(verdict, () =>
-    curve.length > 1
-      ? [accuracyChart('Accuracy against ε', [{ name: `your ${attack}`, points: [[0, accuracyOf(model, x, labels)], ...curve] }, ...referenceCurves(model, x, labels, curve.map(([e]) => e), others)])]
-      : exampleRows(model, x, ctx.output, attack),
-  );
+  return drawn(verdict, () => (curve.length > 1 ? sweepChart(ctx.findings, attack, [[0, accuracyOf(model, x, labels)], ...curve]) : exampleRows(model, x, ctx.output, attack)));
+}
+
+/** The attacks of the sweep cases, in the order their problems are graded. */
+const SWEPT = ['FGSM', 'PGD', 'random ±ε'] as const;
+type Swept = (typeof SWEPT)[number];
+const sweepFinding = (attack: Swept): string => `sweep: accuracy under your ${attack}`;
+
+/**
+ * The accuracy-against-ε chart of a passing sweep case. The three sweep cases share a seed
+ * group, so they attack the same images; each leaves its curve in the grading's findings, and
+ * draws its own with those of the sweeps graded before it: the chart under randomSignNoise
+ * shows all three of the student's attacks (any whose sweep did not pass is left out, and the
+ * caption says so).
+ */
+function sweepChart(findings: Map<string, unknown>, attack: Swept, points: Array<[number, number]>): Verdict['figures'] {
+  findings.set(sweepFinding(attack), points);
+  const earlier = SWEPT.slice(0, SWEPT.indexOf(attack) + 1);
+  const series = earlier.flatMap((a) => {
+    const found = findings.get(sweepFinding(a)) as Array<[number, number]> | undefined;
+    return found ? [{ name: `your ${a}`, points: found }] : [];
+  });
+  const missing = earlier.filter((a) => !findings.has(sweepFinding(a)));
+  const note = missing.length ? ` Not drawn: your ${missing.join(' and ')}, whose sweep case did not pass.` : '';
+  return [accuracyChart('Accuracy against ε', series, `Accuracy on the same ${SWEEP_IMAGES} correctly classified test images (1 at ε = 0) as ε grows, under your own attacks.${note}`)];
 }
 
 const NOISE_CASES: Array<{ name: string; model: ModelName }> = [];
-function noiseCase(name: string, model: ModelName, calls: (rng: Rng) => NoiseArgs[], visibility?: 'hidden') {
+function noiseCase(name: string, model: ModelName, calls: (rng: Rng) => NoiseArgs[], options: { visibility?: 'hidden'; seedGroup?: string } = {}) {
   NOISE_CASES.push({ name, model });
-  return visibility ? { name, visibility, calls } : { name, calls };
+  return { name, calls, ...options };
 }
 
-function sweepCalls<A>(model: ModelName, make: (m: Model, x: X, labels: number[], epsilon: number) => A) {
+/**
+ * The calls of a sweep case: every ε of SWEEP on one batch. The three sweep cases are in one
+ * seed group and draw their batch first, so they attack the same images.
+ */
+function sweepCalls<A>(make: (m: Model, x: X, labels: number[], epsilon: number) => A) {
   return (rng: Rng): A[] => {
-    const { x, labels } = testBatch(rng, model, 32);
-    return SWEEP.map((epsilon) => make(zoo(model), x, labels, epsilon));
+    const { x, labels } = sweepBatch(rng);
+    return SWEEP.map((epsilon) => make(zoo('digits-cnn'), x, labels, epsilon));
   };
 }
+
+const sweepBatch = (rng: Rng) => testBatch(rng, 'digits-cnn', SWEEP_IMAGES);
 
 /** Every call's answer agrees with the mistake's on ≥ 95 % of the pixels that tell it from the correct one. */
 function likeFgsmMistake(ctx: CheckContext<FgsmArgs, X>, wrong: (...args: FgsmArgs) => X, tolerance: (mistake: X, x: X) => number): boolean {
@@ -303,7 +330,7 @@ export default defineAssignment({
       cases: [
         { name: 'digits-cnn, ε = 0.1, 32 images', args: fgsmCase('digits-cnn', 0.1) },
         { name: 'digits-cnn, ε = 0.2, 32 images', args: fgsmCase('digits-cnn', 0.2) },
-        { name: `accuracy against ε = ${SWEEP.join(', ')} on the same 32 images`, calls: sweepCalls<FgsmArgs>('digits-cnn', (m, x, labels, e) => [m, x, labels, e]) },
+        { name: `accuracy against ε = ${SWEEP.join(', ')} on the same ${SWEEP_IMAGES} images`, seedGroup: 'sweep', calls: sweepCalls<FgsmArgs>((m, x, labels, e) => [m, x, labels, e]) },
         { name: 'digits04-cnn, ε = 0.2, 32 images of 0–4', visibility: 'hidden', args: fgsmCase('digits04-cnn', 0.2) },
         {
           name: 'digits-cnn, a random ε in [0.05, 0.25]',
@@ -344,8 +371,9 @@ export default defineAssignment({
         { name: 'digits-cnn, ε = 0.1, 10 steps of ε/4, 32 images', args: pgdCase('digits-cnn', { epsilon: 0.1, stepSize: 0.025, steps: 10 }) },
         { name: 'digits-cnn, ε = 0.03, 3 steps of 0.1 (a step larger than ε), 32 images', args: pgdCase('digits-cnn', { epsilon: 0.03, stepSize: 0.1, steps: 3 }) },
         {
-          name: `accuracy against ε = ${SWEEP.join(', ')} (10 steps of ε/4) on the same 32 images`,
-          calls: sweepCalls<PgdArgs>('digits-cnn', (m, x, labels, e) => [m, x, labels, { epsilon: e, stepSize: e / 4, steps: 10 }]),
+          name: `accuracy against ε = ${SWEEP.join(', ')} (10 steps of ε/4) on the same ${SWEEP_IMAGES} images`,
+          seedGroup: 'sweep',
+          calls: sweepCalls<PgdArgs>((m, x, labels, e) => [m, x, labels, { epsilon: e, stepSize: e / 4, steps: 10 }]),
         },
         { name: 'digits04-cnn, ε = 0.2, 10 steps of 0.05, 32 images of 0–4', visibility: 'hidden', args: pgdCase('digits04-cnn', { epsilon: 0.2, stepSize: 0.05, steps: 10 }) },
         {
@@ -392,12 +420,12 @@ export default defineAssignment({
       cases: [
         noiseCase('digits-cnn, ε = 0.2, 64 images: a seed twice, then another', 'digits-cnn', noiseCalls('digits-cnn', 0.2, 64)),
         noiseCase('digits-cnn, ε = 0.1, 32 images: a seed twice, then the next', 'digits-cnn', noiseCalls('digits-cnn', 0.1, 32)),
-        noiseCase(`accuracy against ε = ${SWEEP.join(', ')} with one seed on the same 32 images`, 'digits-cnn', (rng) => {
-          const { x } = testBatch(rng, 'digits-cnn', 32);
+        noiseCase(NOISE_SWEEP, 'digits-cnn', (rng) => {
+          const { x } = sweepBatch(rng);
           const seed = seedOf(rng);
           return SWEEP.map((epsilon): NoiseArgs => [x, epsilon, seed]);
-        }),
-        noiseCase('digits04-cnn, ε = 0.2, 64 images of 0–4: a seed twice, then another', 'digits04-cnn', noiseCalls('digits04-cnn', 0.2, 64, 7), 'hidden'),
+        }, { seedGroup: 'sweep' }),
+        noiseCase('digits04-cnn, ε = 0.2, 64 images of 0–4: a seed twice, then another', 'digits04-cnn', noiseCalls('digits04-cnn', 0.2, 64, 7), { visibility: 'hidden' }),
       ],
       check: checkNoise,
       mistakes: [

@@ -42,6 +42,7 @@ import * as reference from '../../solutions/adversarial/attack.ts';
 import type { AnyFunction, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
+import { caseSeed } from '../src/run/seeds.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
 import * as valueAndGrad from './fixtures/adversarial-alternatives/value-and-grad/attack.ts';
@@ -460,9 +461,55 @@ describe('accuracy', () => {
   });
 });
 
+describe('the accuracy-against-ε chart', () => {
+  /** The sweep case of each attack's problem, its calls generated with the seed grading gives the group. */
+  function sweeps(student: string) {
+    const seed = caseSeed('visible', { assignment: 'adversarial', problem: 'fgsm', caseName: 'any', group: 'sweep', student, seed: '0', secret: 'test' });
+    return ['fgsm', 'pgd', 'randomSignNoise'].map((name) => {
+      const c = problemOf(name).cases.find((k) => k.seedGroup === 'sweep')!;
+      return { name, c, seed, calls: generateCalls('adversarial', problemOf(name), c, seed) };
+    });
+  }
+  /** The reference's answers, except that PGD gets FGSM's images (they pass the PGD check: same loss, ≥ FGSM's) to keep this fast. */
+  function answer(name: string, args: unknown[]): X {
+    if (name === 'randomSignNoise') return reference.randomSignNoise(...(args as [X, number, number]));
+    const [m, x, labels, e] = args as [tf.LayersModel, X, number[], number | Options];
+    return reference.fgsm(m, x, labels, typeof e === 'number' ? e : e.epsilon);
+  }
+  const legendOf = (verdict: Verdict): string[] => [...(verdict.figures?.[0].data ?? '').matchAll(/fill="#333333">([^<]*)<\/text>/g)].map((m) => m[1]);
+
+  it('attacks one batch in all three sweeps, and adds each sweep’s own curve to those graded before it', async () => {
+    const findings = new Map<string, unknown>();
+    const run = sweeps('s1');
+    const xs = run.map(({ calls }) => Array.from(((calls[0][0] instanceof tf.Tensor ? calls[0][0] : calls[0][1]) as X).dataSync()));
+    expect(xs[1]).toEqual(xs[0]);
+    expect(xs[2]).toEqual(xs[0]);
+    const legends: string[][] = [];
+    for (const { name, c, calls, seed } of run) {
+      const records = calls.map((args) => ({ args, output: answer(name, args), expected: answer(name, args) }));
+      const verdict = await problemOf(name).check(caseContext(records, c.name, true, seed, findings));
+      expect([name, verdict.score]).toEqual([name, 1]);
+      legends.push(legendOf(verdict));
+      expect(verdict.figures?.[0].caption).toMatch(/under your own attacks\.$/);
+    }
+    expect(legends).toEqual([['your FGSM'], ['your FGSM', 'your PGD'], ['your FGSM', 'your PGD', 'your random ±ε']]);
+  }, 60_000);
+
+  it('says which attack is missing when an earlier sweep did not pass, and draws nothing for a failing or hidden sweep', async () => {
+    const [, , noise] = sweeps('s2');
+    const records = noise.calls.map((args) => ({ args, output: answer(noise.name, args), expected: answer(noise.name, args) }));
+    const alone = await problemOf(noise.name).check(caseContext(records, noise.c.name, true, noise.seed));
+    expect(legendOf(alone)).toEqual(['your random ±ε']);
+    expect(alone.figures?.[0].caption).toMatch(/Not drawn: your FGSM and PGD, whose sweep case did not pass\.$/);
+    expect((await problemOf(noise.name).check(caseContext(records, noise.c.name, false, noise.seed))).figures).toBeUndefined();
+    const wrong = records.map((r) => ({ ...r, output: mapped(r.output, (v) => v * 1.5) }));
+    expect((await problemOf(noise.name).check(caseContext(wrong, noise.c.name, true, noise.seed))).figures).toBeUndefined();
+  }, 60_000);
+});
+
 describe('pictures', () => {
   it('draws accuracy charts on [0, 1]', () => {
-    const chart = accuracyChart('Accuracy against ε', [{ name: 'a', points: [[0, 1], [0.1, 0.5]] }]);
+    const chart = accuracyChart('Accuracy against ε', [{ name: 'a', points: [[0, 1], [0.1, 0.5]] }], 'a caption');
     expect(chart.mediaType).toBe('image/svg+xml');
   });
 });
