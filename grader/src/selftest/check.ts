@@ -5,6 +5,7 @@ import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assig
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
 import { gradeSubmission } from '../run/grade.ts';
+import { GradingPool } from './grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
 import { mistakeFunctions, mistakeImplementation, replayChecks } from './replay.ts';
 
@@ -28,12 +29,7 @@ function firstLoss(result: Result): string {
   return '';
 }
 
-/**
- * Runs `work` on every item, at most `limit` at a time, and returns the results in order.
- * Gradings of an assignment without tensors share nothing but the remembered reference
- * answers, so two can run side by side: one grader computes while the other waits for its
- * sandboxed process. Tensor assignments run one at a time (tfjs scopes are process-wide).
- */
+/** Runs `work` on every item, at most `limit` at a time, and returns the results in order. */
 async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -47,10 +43,30 @@ async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T)
   return results;
 }
 
-const concurrency = (assignment: LoadedAssignment): number => (assignment.spec.tensors ? 1 : Math.max(1, Math.min(2, availableParallelism())));
+type Grade = (submissionDir: string, options?: { student?: string; problems?: readonly string[] }) => Promise<Result>;
 
-async function grade(assignment: LoadedAssignment, submissionDir: string, { student = SELF_CHECK_STUDENTS[0], problems }: { student?: string; problems?: readonly string[] } = {}): Promise<Result> {
-  return gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: SELF_CHECK_SECRET, problems });
+/**
+ * How the self-check grades, and how many gradings at a time. Gradings of an assignment
+ * without tensors share nothing but the remembered reference answers, so two run side by
+ * side in this process: one grader computes while the other waits for its sandboxed process.
+ * A tensor assignment's gradings each need a process of their own (tfjs scopes are
+ * process-wide): they run side by side in a GradingPool.
+ */
+function grader(assignment: LoadedAssignment): { grade: Grade; limit: number; close: () => void } {
+  const fixed = (student = SELF_CHECK_STUDENTS[0]) => ({ student, seed: '0', secret: SELF_CHECK_SECRET });
+  if (!assignment.spec.tensors) {
+    return {
+      grade: (submissionDir, { student, problems } = {}) => gradeSubmission({ assignment, submissionDir, problems, ...fixed(student) }),
+      limit: Math.max(1, Math.min(2, availableParallelism())),
+      close: () => undefined,
+    };
+  }
+  const pool = new GradingPool();
+  return {
+    grade: (submissionDir, { student, problems } = {}) => pool.grade({ assignment: assignment.spec.id, root: assignment.root, submissionDir, problems, ...fixed(student) }),
+    limit: pool.size,
+    close: () => pool.close(),
+  };
 }
 
 /**
@@ -82,12 +98,22 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
     rows.push(row);
     report(row);
   };
+  const { grade, limit, close } = grader(assignment);
+  try {
+    await checkWith(assignment, grade, limit, add, options);
+  } finally {
+    close();
+  }
+  return rows;
+}
 
+async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: number, add: (check: string, ok: boolean, detail: string) => void, options: CheckOptions): Promise<void> {
+  const { spec } = assignment;
   // 1. The reference earns full marks for every student variant.
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
   // 3. The starter scores zero and grading completes.
   const runs = [...SELF_CHECK_STUDENTS.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: SELF_CHECK_STUDENTS[0] }, { dir: assignment.starterDir, student: SELF_CHECK_STUDENTS[0] }];
-  const results = await inOrder(runs, concurrency(assignment), ({ dir, student }) => grade(assignment, dir, { student }));
+  const results = await inOrder(runs, limit, ({ dir, student }) => grade(dir, { student }));
   const starter = results.pop()!;
   const again = results.pop()!;
   const reference = results[0];
@@ -120,10 +146,10 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   // Unless options.full, a mistake is graded only on the problems it can affect: the others
   // run the reference's own functions and would grade as the reference did in 1.
   const mistakes = files.filter((f) => declared.has(f));
-  const mistakeResults = await inOrder(mistakes, concurrency(assignment), async (id) => {
+  const mistakeResults = await inOrder(mistakes, limit, async (id) => {
     const submission = await buildMistakeSubmission(assignment, id);
     try {
-      return await grade(assignment, submission.dir, { problems: options.full ? undefined : affectedProblems(spec, [...submission.overrides, declared.get(id)!.problem]) });
+      return await grade(submission.dir, { problems: options.full ? undefined : affectedProblems(spec, [...submission.overrides, declared.get(id)!.problem]) });
     } finally {
       submission.remove();
     }
@@ -164,7 +190,6 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
     const others = [...firedOn.get(id)!];
     add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${mistakes.length - 1} other mistakes` : `also fired on ${others.join('; ')}`);
   }
-  return rows;
 }
 
 /**
