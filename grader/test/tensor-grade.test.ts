@@ -36,6 +36,20 @@ describe('a tensor assignment end to end', () => {
     expect(c.message).toContain('Hint: Train the model you were given');
   });
 
+  it('gives tfjs to every import style: namespace, named and default, one instance shared with the runner', async () => {
+    // The sandbox loads tfjs with require (see sandbox/compile.ts); each style must still work.
+    const dir = tempDir({
+      'fit.ts': `${SOLUTION.replace("import * as tf from '@tensorflow/tfjs';", "import * as tf from '@tensorflow/tfjs';\nimport tfDefault, { mul, Tensor } from '@tensorflow/tfjs';")}
+export const scale = (t: tf.Tensor, f: number) => {
+  if (!(t instanceof Tensor) || tfDefault.mul !== mul || tfDefault.getBackend() !== tf.getBackend()) throw new Error('two tfjs instances');
+  return mul(t, f);
+};
+`,
+    });
+    const result = await grade(dir);
+    expect(result.problems.map((p) => [p.name, p.status, p.cases[0].message])).toEqual(result.problems.map((p): unknown[] => [p.name, "pass", expect.any(String)]));
+  });
+
   it('reports leaked tensors as advice without costing points', async () => {
     const dir = tempDir({ 'fit.ts': `${SOLUTION}export const scale = (t: tf.Tensor, f: number) => { tf.ones([10]); tf.zeros([3]); return tf.mul(t, f); };\n` });
     const result = await grade(dir);
