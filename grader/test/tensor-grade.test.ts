@@ -47,7 +47,7 @@ export const scale = (t: tf.Tensor, f: number) => {
 `,
     });
     const result = await grade(dir);
-    expect(result.problems.map((p) => [p.name, p.status, p.cases[0].message])).toEqual(result.problems.map((p): unknown[] => [p.name, "pass", expect.any(String)]));
+    expect(result.problems.map((p) => [p.name, p.status, p.cases[0].message])).toEqual(result.problems.map((p): unknown[] => [p.name, 'pass', expect.any(String)]));
   });
 
   it('reports leaked tensors as advice without costing points', async () => {
