@@ -37,12 +37,14 @@ describe('bench', () => {
     expect(text.trim().split('\n')).toHaveLength(1 + 2 * 4);
   });
 
-  it('times a whole grading run and splits it into the submission and the grader', async () => {
+  it('times whole grading runs, splits each into the submission and the grader, and compares them side by side', async () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
-    await runGradingBench(out, 'cnn-layers');
+    await runGradingBench(out, ['cnn-layers', 'cnn-layers']);
     expect(text).toMatch(/^\ngrading \(cnn-layers, reference solution, one run\)\n {2}whole run: [\d.]+ (ms|s) \(score 84\/84\)\n/);
     expect(text).toMatch(/ {2}in the submission's functions: [\d.]+ (ms|µs|s)\n/);
     expect(text).toMatch(/ {2}slowest problems in the submission: \w+ [\d.]+ (ms|µs|s), \w+ /);
+    expect(text.match(/^grading \(cnn-layers/gm)).toHaveLength(2);
+    expect(text).toMatch(/\ngrading, whole runs relative to cnn-layers's: cnn-layers \d+\.\d\d×\n$/);
   });
 });

@@ -224,10 +224,10 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
 
   program
     .command('bench')
-    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, a whole grading run of pca, and tensor workloads on every backend available (medians and ratios)')
+    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, whole grading runs of pca and adversarial, and tensor workloads on every backend available (medians and ratios)')
     .option('--rounds <n>', 'round trips to time', '200')
     .option('--no-svd', 'skip the SVD comparison')
-    .option('--no-grading', 'skip the timed grading run of pca')
+    .option('--no-grading', 'skip the timed grading runs (pca, adversarial)')
     .option('--no-tensors', 'skip the tensor workloads')
     .option('--quick', 'time each tensor workload once, and the SVD on small matrices')
     .action(
