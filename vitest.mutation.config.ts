@@ -15,11 +15,14 @@ import base from './vitest.config.ts';
 
 /** Tests that start child processes — sandboxes, whole gradings, the CLI, tsc — or time them. */
 export const END_TO_END_TESTS = [
+  // Grades two adversarial submissions through the sandbox.
+  'grader/test/adversarial-alternatives.test.ts',
   'grader/test/bench.test.ts',
   'grader/test/cli.test.ts',
   'grader/test/contracts.test.ts',
   'grader/test/diagnose-grading.test.ts',
   'grader/test/grade.test.ts',
+  'grader/test/grading-pool.test.ts',
   'grader/test/hostile/**',
   // Grades pca through the sandbox, or replays its checks in-process for 50 students.
   'grader/test/pca-alternatives*.test.ts',
