@@ -74,12 +74,15 @@ describe('mutationScope', () => {
     expect(mutationScope(PROJECT_ROOT, [])).toEqual(scope);
   });
 
-  it('runs the engine and the assignments as two passes, and only the second for `-- <assignment>`', () => {
+  it('runs the engine and the assignments as two passes, only the second for `-- <assignment>`, only the first for `-- --engine`', () => {
     const passes = mutationPasses(PROJECT_ROOT);
     expect(passes.map((p) => p.name)).toEqual(['engine', 'assignments']);
     expect(passes[0].mutate).toEqual(ENGINE_SCOPE);
     expect([...passes[0].mutate, ...passes[1].mutate]).toEqual(mutationScope(PROJECT_ROOT));
-    expect(mutationPasses(PROJECT_ROOT, ['pca'])).toEqual([{ name: 'assignments', mutate: mutationScope(PROJECT_ROOT, ['pca']) }]);
+    const pca = { name: 'assignments', mutate: mutationScope(PROJECT_ROOT, ['pca']) };
+    expect(mutationPasses(PROJECT_ROOT, ['pca'])).toEqual([pca]);
+    expect(mutationPasses(PROJECT_ROOT, [], { engine: true })).toEqual([passes[0]]);
+    expect(mutationPasses(PROJECT_ROOT, ['pca'], { engine: true })).toEqual([passes[0], pca]);
   });
 
   it('refuses an unknown assignment, naming the known ones', () => {

@@ -1,8 +1,9 @@
 /**
- * `npm run mutation [-- <assignment...>]`: StrykerJS over the check code (see scope.ts), then
- * the score of every file, the total and the time taken. Without ids it runs two passes (the
- * engine, then the assignments' check code; see `mutationPasses`), with ids only the second,
- * limited to those assignments, for quick work on one assignment.
+ * `npm run mutation [-- [--engine] [<assignment...>]]`: StrykerJS over the check code (see
+ * scope.ts), then the score of every file, the total and the time taken. Without arguments it
+ * runs two passes (the engine, then the assignments' check code; see `mutationPasses`); with
+ * ids only the second, limited to those assignments, for quick work on one assignment; with
+ * `--engine` the first (CI runs the passes as separate jobs).
  *
  * Do not run it in a working tree that someone else is using: Stryker mutates the source
  * files in place while it runs (they are restored when it ends).
@@ -18,12 +19,12 @@ const REPORT_DIR = 'reports/mutation';
 /** The bar of the issue: a lower total score fails the run (exit code 1). */
 export const MUTATION_BAR = 90;
 
-const USAGE = `usage: npm run mutation [-- <assignment...>]
+const USAGE = `usage: npm run mutation [-- [--engine] [<assignment...>]]
 
 Mutation testing of the check code with StrykerJS. Without arguments: grader/src/checks/,
 grader/src/linalg/{dense,subspace}.ts and every assignment's check code; with assignment ids:
 only those assignments' checks.ts and the check and mistake-detector functions in their
-assignment.ts. Reports go to ${REPORT_DIR}/: mutation.json (all files), undetected.txt (every
+assignment.ts; with --engine: the engine's part (and the given assignments' after it). Reports go to ${REPORT_DIR}/: mutation.json (all files), undetected.txt (every
 surviving or uncovered mutant), and one HTML report per pass (engine.html, assignments.html).
 Exits 1 when the total score is under ${MUTATION_BAR} %.`;
 
@@ -50,15 +51,17 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const options = args.filter((a) => a.startsWith('-'));
-  if (options.length > 0) {
-    console.error(`unknown option ${options.join(', ')}\n\n${USAGE}`);
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--engine');
+  if (unknown.length > 0) {
+    console.error(`unknown option ${unknown.join(', ')}\n\n${USAGE}`);
     return 2;
   }
+  const ids = args.filter((a) => !a.startsWith('-'));
+  const engine = args.includes('--engine');
   process.chdir(PROJECT_ROOT);
   let passes: MutationPass[];
   try {
-    passes = mutationPasses(PROJECT_ROOT, args);
+    passes = mutationPasses(PROJECT_ROOT, ids, { engine });
   } catch (error) {
     if (error instanceof AssignmentError) {
       console.error(error.message);
@@ -91,7 +94,7 @@ async function main(args: string[]): Promise<number> {
   const undetectedFile = path.join(REPORT_DIR, 'undetected.txt');
   writeFileSync(undetectedFile, `${undetectedMutants(report) || 'none'}\n`);
   const scores = fileScores(report);
-  console.log(`\nMutation score per file (${args.length > 0 ? args.join(', ') : 'whole scope'}):\n`);
+  console.log(`\nMutation score per file (${args.length > 0 ? [...(engine ? ['engine'] : []), ...ids].join(', ') : 'whole scope'}):\n`);
   console.log(formatScoreTable(scores));
   console.log(`\nsurviving and uncovered mutants: ${undetectedFile}`);
   console.log(`reports: ${REPORT_DIR}/mutation.json, ${passes.map((p) => `${REPORT_DIR}/${p.name}.html`).join(', ')}`);

@@ -154,7 +154,16 @@ export interface MutationPass {
   mutate: string[];
 }
 
-export function mutationPasses(root: string, assignmentIds?: readonly string[]): MutationPass[] {
-  const assignments: MutationPass = { name: 'assignments', mutate: assignmentScope(root, assignmentIds) };
-  return assignmentIds && assignmentIds.length > 0 ? [assignments] : [{ name: 'engine', mutate: [...ENGINE_SCOPE] }, assignments];
+/**
+ * The passes of one run: both for the whole scope (no ids, no `engine`); with assignment ids
+ * the assignments pass over those only; with `engine` the engine pass (and, with ids too, the
+ * assignments pass after it). One pass at a time is how CI keeps each job short as the pack
+ * grows (.github/workflows/mutation.yml runs the engine and each assignment as jobs of their own).
+ */
+export function mutationPasses(root: string, assignmentIds: readonly string[] = [], options: { engine?: boolean } = {}): MutationPass[] {
+  const whole = assignmentIds.length === 0 && !options.engine;
+  const passes: MutationPass[] = [];
+  if (whole || options.engine) passes.push({ name: 'engine', mutate: [...ENGINE_SCOPE] });
+  if (whole || assignmentIds.length > 0) passes.push({ name: 'assignments', mutate: assignmentScope(root, assignmentIds) });
+  return passes;
 }
