@@ -100,6 +100,8 @@ describe('allClose: verdicts', () => {
   it('writes tolerances in short exponent form', () => {
     expect(allClose([5000], [1], { rtol: 1000, atol: 0 }).message).toContain('(rtol 1e3, atol 0)');
     expect(allClose([5], [1], { rtol: 0.5, atol: 2.5e-7 }).message).toContain('(rtol 5e-1, atol 2.5e-7)');
+    // A computed tolerance shows three significant digits.
+    expect(allClose([5], [1], { rtol: 0, atol: 1e-3 * 0.123456789 }).message).toContain('(rtol 0, atol 1.23e-4)');
   });
 
   it('compares a scalar with a scalar', () => {

@@ -37,8 +37,9 @@ function formatNumber(value: number): string {
 export { formatNumber };
 
 /** 1e-6 rather than 0.000001. */
+/** A tolerance in messages: three significant digits (a scale-relative atol such as 1e-3·max|g| has many). */
 function formatTolerance(value: number): string {
-  return value === 0 ? '0' : value.toExponential().replace('e+', 'e');
+  return value === 0 ? '0' : Number(value.toPrecision(3)).toExponential().replace('e+', 'e');
 }
 
 /**
