@@ -193,6 +193,26 @@ export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', proble
   });
 });
 
+describe('long messages', () => {
+  it('cut the check\'s own words, never the hint after them', async () => {
+    const root = tempDir({
+      'assignments/long/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'long', title: 'T', module: 'main.ts', problems: [
+  { export: 'f', title: 'F', points: 1, reference: (x) => x, output: z.number(), cases: [{ name: 'a', args: () => [1] }],
+    check: () => ({ score: 0, message: 'x'.repeat(5000) }),
+    mistakes: [{ id: 'off', hint: 'The hint survives.', matches: () => true }] },
+] });
+`,
+      'solutions/long/main.ts': 'export const f = (x: number): number => x;\n',
+    });
+    const assignment = await loadAssignment('long', root);
+    const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 's1', seed: '0', secret: 'test-secret' });
+    const { message } = result.problems[0].cases[0];
+    expect(message).toMatch(/^x{2000}\n… \[truncated: 3000 more characters\]\nHint: The hint survives\.$/);
+  });
+});
+
 describe('cases that share inputs, and checks that leave findings for later ones', () => {
   // Problems f and g each have a case in seed group "batch" and an ungrouped case "own"; g's
   // grouped generator adds 1 to its draw. f's check leaves each case's input on the board;

@@ -225,7 +225,8 @@ class Grader {
       status: outcome.status,
       score: roundScore(outcome.score * maxScore),
       maxScore,
-      message: visible ? truncateText(outcome.message, MESSAGE_CHARS) : hiddenMessage(outcome.status),
+      // Room for a Hint or Observed line after a check's message of MESSAGE_CHARS (see runCalls).
+      message: visible ? truncateText(outcome.message, 2 * MESSAGE_CHARS) : hiddenMessage(outcome.status),
       durationMs: Math.round(outcome.durationMs * 100) / 100,
     };
     if (visible && outcome.mistake) result.mistake = outcome.mistake;
@@ -304,7 +305,9 @@ class Grader {
     const context = caseContext(records, c.name, visible, seed, this.findings);
     const verdict = await this.check(problem, context);
     const score = earnedScore(verdict);
-    let message = verdict.message;
+    // The check's own words are cut to size first, so a long message never pushes the hint
+    // or observation below out of the report.
+    let message = truncateText(verdict.message, MESSAGE_CHARS);
     let mistake: string | undefined;
     if (score < 1) {
       const [matched] = matchingMistakes(problem, context);
