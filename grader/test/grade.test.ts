@@ -193,6 +193,37 @@ export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', proble
   });
 });
 
+describe('arguments changed in place', () => {
+  it('get a note naming the argument and the first changed entry, and cost no points', async () => {
+    const root = tempDir({
+      'assignments/inplace/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+import * as reference from '../../solutions/inplace/main.ts';
+export default defineAssignment({ id: 'inplace', title: 'T', module: 'main.ts', problems: [
+  { export: 'columnMeans', title: 'F', points: 1, reference: reference.columnMeans, output: z.array(z.number()),
+    cases: [{ name: 'a', args: () => [[[1, 2], [3, 6]], 'unused'] }],
+    check: ({ output, expected }) => ({ score: output.every((v, i) => v === expected[i]) ? 1 : 0, message: 'ok' }) },
+] });
+`,
+      'solutions/inplace/main.ts': 'export function columnMeans(X: number[][], note: string): number[] { return X[0].map((_, j) => X.reduce((s, row) => s + row[j], 0) / X.length + note.length * 0); }\n',
+      'centers/main.ts': `export function columnMeans(X: number[][]): number[] {
+  const means = X[0].map((_, j) => X.reduce((s, row) => s + row[j], 0) / X.length);
+  for (const row of X) row.forEach((v, j) => (row[j] = v - means[j]));
+  return means;
+}
+`,
+    });
+    const assignment = await loadAssignment('inplace', root);
+    const grade = async (dir: string) => (await gradeSubmission({ assignment, submissionDir: dir, student: 's1', seed: '0', secret: 'test-secret' })).problems[0];
+    expect((await grade(assignment.solutionDir)).cases[0].notes).toBeUndefined();
+    const centers = await grade(path.join(root, 'centers'));
+    expect(centers.score).toBe(1);
+    expect(centers.cases[0].notes).toEqual([
+      'columnMeans changed its argument `X` in place (X[0][0]: 1 → -1). The grader gave it a copy, so this costs no points, but a caller\'s data would change under it: work on a copy instead',
+    ]);
+  });
+});
+
 describe('long messages', () => {
   it('cut the check\'s own words, never the hint after them', async () => {
     const root = tempDir({

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../src/cli/doctor.ts';
+import { plainView } from '../src/tensor/child-runtime.ts';
 import { BackendError, initTensorBackend, requestedBackend } from '../src/tensor/backend.ts';
 import { AUTO_BACKEND } from './helpers.ts';
 import { cloneForReference, collectTensors, createdNothing, decodeValue, disposeCreated, encodeValue, TransferError } from '../src/tensor/serialize.ts';
@@ -87,6 +88,17 @@ describe('tensors and models as data', () => {
     const disposed = tf.scalar(1);
     disposed.dispose();
     await expect(encodeValue(disposed)).rejects.toThrow('a returned tensor was already disposed');
+  });
+
+  it('shows the child the plain part of arguments, tensors and models as markers, to compare before and after a call', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    const args = [tf.ones([2]), { labels: [1, 2], model }, 0.5, Float32Array.of(1)];
+    expect(plainView(args)).toEqual(['<tensor>', { labels: [1, 2], model: '<model>' }, 0.5, Float32Array.of(1)]);
+    // The view is a copy: changing it changes nothing in the arguments.
+    ((plainView(args) as unknown[])[1] as { labels: number[] }).labels[0] = 9;
+    expect(args[1]).toMatchObject({ labels: [1, 2] });
+    tf.dispose(args[0] as tf.Tensor);
+    model.dispose();
   });
 
   it('gives the reference clones of tensors, so disposing them leaves the originals', () => {

@@ -6,6 +6,7 @@ import { matchingMistakes } from '../checks/mistakes.ts';
 import { validateValue } from '../checks/values.ts';
 import { diagnosisOf } from '../checks/diagnose.ts';
 import { earnedScore, type Verdict } from '../checks/verdict.ts';
+import type { ArgumentChange } from '../sandbox/changes.ts';
 import type { CallLimits, CallResult } from '../sandbox/process.ts';
 import { SandboxSession } from '../sandbox/session.ts';
 import { type BackendName, requestedBackend, tfjsNodeUrl } from '../tensor/choice.ts';
@@ -14,6 +15,7 @@ import { truncateText } from '../sandbox/output.ts';
 import type { CaseResult, CaseStatus, Figure, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
 import { rememberedAnswer } from './reference-cache.ts';
+import { parameterNames } from './parameters.ts';
 import { caseSeed, DEVELOPMENT_SECRET } from './seeds.ts';
 import { TOOL_VERSION } from './version.ts';
 
@@ -77,6 +79,14 @@ function failureOf(result: CallResult, exportName: string): { status: CaseStatus
     case 'crash':
       return { status: 'error', message: outcome.message };
   }
+}
+
+/** The note for a call that changed an argument in place: it costs no points (the call got a copy). */
+function changedArgumentNote(problem: ProblemSpec, change: ArgumentChange): string {
+  const name = parameterNames(problem.reference)[change.index];
+  const argument = name ? `\`${name}\`` : `argument ${change.index + 1}`;
+  const where = change.path ? ` (${name ?? ''}${change.path}: ${change.before} → ${change.after})` : ` (${change.before} → ${change.after})`;
+  return `${problem.export} changed its argument ${argument} in place${where}. The grader gave it a copy, so this costs no points, but a caller's data would change under it: work on a copy instead`;
 }
 
 interface CaseOutcome {
@@ -282,7 +292,8 @@ class Grader {
       if (output) printed.push(output);
       const failure = failureOf(result, problem.export);
       if (failure) return { ...none, ...failure, output: printed.join('\n'), durationMs };
-      const { value: raw, leakedTensors } = result.outcome as { value: unknown; leakedTensors?: number };
+      const { value: raw, leakedTensors, changedArgument } = result.outcome as Extract<CallResult['outcome'], { kind: 'ok' }>;
+      if (changedArgument) notes.push(changedArgumentNote(problem, changedArgument));
       if (leakedTensors) {
         notes.push(`${problem.export} left ${leakedTensors} tensor${leakedTensors === 1 ? '' : 's'} allocated; wrap temporary work in tf.tidy() or dispose() what you no longer need (this costs no points)`);
       }

@@ -10,6 +10,7 @@
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
+import { type ArgumentChange, argumentChange, copyPlain, MAX_COMPARED_ENTRIES } from './changes.ts';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 
 type TensorRuntime = typeof import('../tensor/child-runtime.ts');
@@ -127,12 +128,35 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   return (await import(message.url)) as Record<string, unknown>;
 }
 
-async function call(name: string, rawArgs: unknown[]): Promise<{ value: unknown; leakedTensors?: number }> {
+/** A copy of plain-data arguments to compare with after the call; none for huge ones. */
+function snapshot(args: unknown[]): unknown[] | undefined {
+  try {
+    return countEntries(args, MAX_COMPARED_ENTRIES) <= MAX_COMPARED_ENTRIES ? copyPlain(args) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the call changed its arguments, if it did; nothing if that cannot be told (it only feeds a note). */
+function changeOf(before: unknown[] | undefined, after: unknown[]): ArgumentChange | undefined {
+  try {
+    return before ? argumentChange(before, after) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function call(name: string, rawArgs: unknown[]): Promise<{ value: unknown; leakedTensors?: number; changedArgument?: ArgumentChange }> {
   const fn = submission?.[name];
   if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
-  if (!tensors) return { value: await (fn as (...a: unknown[]) => unknown)(...rawArgs) };
+  if (!tensors) {
+    const before = snapshot(rawArgs);
+    const value = await (fn as (...a: unknown[]) => unknown)(...rawArgs);
+    return { value, changedArgument: changeOf(before, rawArgs) };
+  }
   const before = tensors.numTensors();
   const { args, created } = await tensors.decodeArguments(rawArgs);
+  const plain = snapshot(tensors.plainView(args) as unknown[]);
   let value: unknown;
   try {
     value = await (fn as (...a: unknown[]) => unknown)(...(args as unknown[]));
@@ -140,8 +164,9 @@ async function call(name: string, rawArgs: unknown[]): Promise<{ value: unknown;
     tensors.disposeCreated(created);
     throw error;
   }
+  const changedArgument = changeOf(plain, tensors.plainView(args) as unknown[]);
   const encoded = await tensors.finishCall(value, created);
-  return { value: encoded, leakedTensors: tensors.leakedSince(before) };
+  return { value: encoded, leakedTensors: tensors.leakedSince(before), changedArgument };
 }
 
 onMessage((raw: unknown) => {
@@ -174,7 +199,7 @@ onMessage((raw: unknown) => {
     Promise.resolve()
       .then(() => call(name, args))
       .then(
-        ({ value, leakedTensors }) => finish({ type: 'result', id, value, leakedTensors }),
+        ({ value, leakedTensors, changedArgument }) => finish({ type: 'result', id, value, leakedTensors, changedArgument }),
         (error: unknown) => finish({ type: 'error', id, message: safeMessage(error) }),
       );
   }

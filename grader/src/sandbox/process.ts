@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ArgumentChange } from './changes.ts';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 import { CallCapture } from './output.ts';
 
@@ -23,8 +24,15 @@ export interface SandboxPaths {
   allowAddons?: boolean;
 }
 
+/** A change report as the child sent it, if it has the right shape (it only ever feeds a note). */
+function validChange(change: unknown): ArgumentChange | undefined {
+  const c = change as Partial<ArgumentChange> | undefined;
+  if (!c || typeof c !== 'object' || !Number.isInteger(c.index) || typeof c.path !== 'string' || typeof c.before !== 'string' || typeof c.after !== 'string') return undefined;
+  return { index: c.index!, path: c.path.slice(0, 200), before: c.before.slice(0, 100), after: c.after.slice(0, 100) };
+}
+
 export type CallOutcome =
-  | { kind: 'ok'; value: unknown; leakedTensors?: number }
+  | { kind: 'ok'; value: unknown; leakedTensors?: number; changedArgument?: ArgumentChange }
   | { kind: 'error'; message: string; refused?: boolean }
   | { kind: 'timeout'; message: string }
   | { kind: 'memory'; message: string }
@@ -313,7 +321,7 @@ export class SandboxProcess {
         this.settle({ kind: 'ok', value: message.exports });
         break;
       case 'result':
-        this.settle({ kind: 'ok', value: message.value, leakedTensors: typeof message.leakedTensors === 'number' ? message.leakedTensors : undefined });
+        this.settle({ kind: 'ok', value: message.value, leakedTensors: typeof message.leakedTensors === 'number' ? message.leakedTensors : undefined, changedArgument: validChange(message.changedArgument) });
         break;
       case 'load-error':
         this.settle({ kind: 'error', message: String(message.message) });

@@ -35,6 +35,21 @@ export async function finishCall(value: unknown, created: Created): Promise<unkn
 
 export { disposeCreated };
 
+/**
+ * A value with every tensor and model replaced by a marker: the part of a call's arguments
+ * that the call could change in place (tensors themselves are immutable), for the child to
+ * copy before the call and compare after it.
+ */
+export function plainView(value: unknown): unknown {
+  if (value instanceof tf.Tensor) return '<tensor>';
+  if (value instanceof tf.LayersModel) return '<model>';
+  if (Array.isArray(value)) return value.map(plainView);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainView(v)]));
+  }
+  return value;
+}
+
 /** Tensors still allocated beyond `before`: what a call left behind (after finishCall). */
 export function leakedSince(before: number): number {
   return Math.max(0, tf.memory().numTensors - before);
