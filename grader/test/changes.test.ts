@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parameterNames } from '../src/run/parameters.ts';
-import { argumentChange } from '../src/sandbox/changes.ts';
+import { argumentChange, copyPlain } from '../src/sandbox/changes.ts';
 
 describe('argumentChange: where a call changed the arguments it was given', () => {
   const after = (before: unknown[], change: (args: unknown[]) => void) => {
@@ -29,6 +29,27 @@ describe('argumentChange: where a call changed the arguments it was given', () =
     cyclic.self = cyclic;
     expect(after([cyclic, [[1, 2]], 'text'], () => undefined)).toBeUndefined();
     expect(after([[0]], (a) => ((a[0] as number[])[0] = -0))).toEqual({ index: 0, path: '[0]', before: '0', after: '-0' });
+  });
+});
+
+describe('copyPlain: the copy taken before a call', () => {
+  it('copies arrays, typed arrays and plain objects all the way down, cycles and shared parts included, and keeps anything else', () => {
+    const shared = [1, 2];
+    const date = new Date(0);
+    const value: Record<string, unknown> = { rows: [shared, shared, [3, [4]]], typed: Float32Array.of(5), date };
+    value.self = value;
+    const copy = copyPlain(value);
+    expect(copy).toEqual(value);
+    expect(copy.rows).not.toBe(value.rows);
+    const rows = copy.rows as unknown[][];
+    expect(rows[0]).not.toBe(shared);
+    expect(rows[1]).toBe(rows[0]);
+    expect(rows[2][1]).not.toBe((value.rows as unknown[][])[2][1]);
+    expect(copy.typed).not.toBe(value.typed);
+    expect(copy.self).toBe(copy);
+    expect(copy.date).toBe(date);
+    shared[0] = 9;
+    expect(argumentChange([copy], [value])).toEqual({ index: 0, path: '.rows[0][0]', before: '1', after: '9' });
   });
 });
 

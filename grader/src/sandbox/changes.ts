@@ -88,12 +88,16 @@ function firstDifference(before: unknown, after: unknown, seen: Set<unknown>): F
 export function copyPlain<T>(value: T, seen = new Map<object, unknown>()): T {
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return seen.get(value) as T;
-  if (ArrayBuffer.isView(value)) return (value as unknown as { slice?: () => T }).slice?.() ?? value;
-  if (Array.isArray(value)) {
-    if (value.every((v) => typeof v !== 'object' || v === null)) return value.slice() as T;
-    const copy: unknown[] = [];
+  if (ArrayBuffer.isView(value)) {
+    const copy = (value as unknown as { slice?: () => T }).slice?.() ?? value;
     seen.set(value, copy);
-    for (const v of value) copy.push(copyPlain(v, seen));
+    return copy;
+  }
+  if (Array.isArray(value)) {
+    const flat = value.every((v) => typeof v !== 'object' || v === null);
+    const copy: unknown[] = flat ? value.slice() : [];
+    seen.set(value, copy);
+    if (!flat) for (const v of value) copy.push(copyPlain(v, seen));
     return copy as T;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
