@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { affectedProblems, checkAssignment, runSelfCheck } from '../src/selftest/check.ts';
+import { affectedProblems, checkAssignment, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { TOOL_VERSION } from '../src/run/version.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
 // The real gradeSubmission, recorded: which problems `mlgrade check` grades a mistake on.
@@ -147,5 +149,51 @@ describe('mlgrade check: what a mistake is graded on', () => {
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
     expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
     expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 8 passed, 1 failed']);
+  });
+
+  it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
+    const file = path.join(tempDir({}), 'check.md');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    await runSelfCheck(['chain', 'missing'], out, { root: chainProject(), summary: file });
+    expect(text).toContain(`summary (Markdown): ${file}\n`);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines[0]).toMatch(/^## mlgrade check, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(lines.slice(4, 8)).toEqual([
+      '| assignment | checks | passed | failed | time |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      expect.stringMatching(/^\| `chain` \| 9 \| 8 \| 1 \| \d+\.\d s \|$/),
+      expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| \d+\.\d s \|$/),
+    ]);
+    expect(lines.slice(9)).toEqual([
+      '2 checks failed:',
+      '',
+      '- `chain`, every problem has at least one declared mistake: no mistake targets: octuple, negate',
+      expect.stringMatching(/^- `missing`, assignment loads: no assignment "missing"/),
+      '',
+    ]);
+  });
+
+  it('summaryMarkdown escapes table cells and says when everything passed', () => {
+    const rows = [{ assignment: 'a', check: 'x | y', ok: false, detail: 'line one\nline two' }];
+    const text = summaryMarkdown([{ id: 'a', rows, seconds: 1.25 }], { full: true, date: new Date('2026-11-30T10:05:07.123Z') });
+    expect(text).toBe(
+      [
+        '## mlgrade check, 2026-11-30 10:05 UTC',
+        '',
+        `mlgrade ${TOOL_VERSION}; every problem graded for every mistake (--full).`,
+        '',
+        '| assignment | checks | passed | failed | time |',
+        '| --- | ---: | ---: | ---: | ---: |',
+        '| `a` | 1 | 0 | 1 | 1.3 s |',
+        '',
+        '1 check failed:',
+        '',
+        '- `a`, x \\| y: line one line two',
+        '',
+      ].join('\n'),
+    );
+    expect(summaryMarkdown([{ id: 'a', rows: [{ ...rows[0], ok: true }], seconds: 2 }])).toContain('\nEvery check passed.\n');
   });
 });

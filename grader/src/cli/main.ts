@@ -198,7 +198,8 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
     .argument('[assignment...]', 'assignment ids (default: all)')
     .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
-    .action(exitWith(state, async (ids: string[], flags: { full?: boolean }) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full })) ? 0 : 1)));
+    .option('--summary <file>', 'also write a Markdown summary (a table per assignment and every failure) to this file, e.g. for a course log')
+    .action(exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string }) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary })) ? 0 : 1)));
 
   program
     .command('datasets')

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { AssignmentSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
 import { gradeSubmission } from '../run/grade.ts';
+import { TOOL_VERSION } from '../run/version.ts';
 import { GradingPool } from './grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
 import { mistakeFunctions, mistakeImplementation, replayChecks } from './replay.ts';
@@ -87,6 +88,42 @@ export interface CheckOptions {
   full?: boolean;
   /** The project whose assignments runSelfCheck loads (default: this one). */
   root?: string;
+  /** runSelfCheck also writes a Markdown summary (summaryMarkdown) to this file. */
+  summary?: string;
+}
+
+/** One assignment's part of a self-check run, for the summary. */
+export interface CheckedAssignment {
+  id: string;
+  rows: CheckRow[];
+  seconds: number;
+}
+
+/** Escapes text for a Markdown table cell (one line, no column breaks). */
+const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+
+/**
+ * A Markdown summary of a self-check run that an instructor can paste into a course log: one
+ * row per assignment (checks passed and failed, time), then every failed check with its reason.
+ */
+export function summaryMarkdown(checked: readonly CheckedAssignment[], options: { full?: boolean; date?: Date } = {}): string {
+  const date = (options.date ?? new Date()).toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
+  const lines = [
+    `## mlgrade check, ${date}`,
+    '',
+    `mlgrade ${TOOL_VERSION}; ${options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect'}.`,
+    '',
+    '| assignment | checks | passed | failed | time |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...checked.map(({ id, rows, seconds }) => {
+      const failed = rows.filter((r) => !r.ok).length;
+      return `| \`${id}\` | ${rows.length} | ${rows.length - failed} | ${failed} | ${seconds.toFixed(1)} s |`;
+    }),
+  ];
+  const failures = checked.flatMap(({ rows }) => rows.filter((r) => !r.ok));
+  lines.push('', failures.length === 0 ? 'Every check passed.' : `${failures.length} check${failures.length === 1 ? '' : 's'} failed:`);
+  if (failures.length > 0) lines.push('', ...failures.map((r) => `- \`${r.assignment}\`, ${cell(r.check)}: ${cell(r.detail)}`));
+  return `${lines.join('\n')}\n`;
 }
 
 /** Every check of one assignment; each row says what was verified and, on failure, why. */
@@ -209,21 +246,29 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
     else failed++;
     line(row.ok ? 'ok  ' : 'FAIL', row.assignment, row.check, row.detail);
   };
+  const checked: CheckedAssignment[] = [];
   for (const id of ids) {
     let assignment: LoadedAssignment;
+    const started = performance.now();
     try {
       assignment = await loadAssignment(id, options.root);
     } catch (error) {
       if (!(error instanceof AssignmentError)) throw error;
-      print({ assignment: id, check: 'assignment loads', ok: false, detail: error.message });
+      const row = { assignment: id, check: 'assignment loads', ok: false, detail: error.message };
+      print(row);
+      checked.push({ id, rows: [row], seconds: (performance.now() - started) / 1000 });
       ok = false;
       continue;
     }
-    const started = performance.now();
     const rows = await checkAssignment(assignment, print, options);
     if (rows.some((r) => !r.ok)) ok = false;
-    const seconds = `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    line('time', id, seconds, options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)');
+    const seconds = (performance.now() - started) / 1000;
+    checked.push({ id, rows, seconds });
+    line('time', id, `${seconds.toFixed(1)} s`, options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)');
+  }
+  if (options.summary) {
+    writeFileSync(options.summary, summaryMarkdown(checked, { full: options.full }));
+    out.write(`summary (Markdown): ${options.summary}\n`);
   }
   out.write(ok ? 'mlgrade check: every check passed\n' : 'mlgrade check: some checks FAILED\n');
   // A plain closing line that CI systems recognise as a test count.
