@@ -49,18 +49,20 @@ const NOISE_SWEEP = `accuracy against ε = ${SWEEP.join(', ')} with one seed on 
 /** The seed of a noise case: a 31-bit integer from the case's generator. */
 const seedOf = (rng: Rng): number => rng.int(0, 2 ** 31 - 1);
 
-function fgsmCase(model: ModelName, epsilon: number, count = 32) {
-  return (rng: Rng): FgsmArgs => {
-    const { x, labels } = testBatch(rng, model, count);
-    return [zoo(model), x, labels, epsilon];
+/** One call on `count` test images of the model's digits, `misclassified` of them ones it gets wrong. */
+function batchCase(model: ModelName, count: number, misclassified = 0) {
+  return (rng: Rng): [Model, X, number[]] => {
+    const { x, labels } = testBatch(rng, model, count, misclassified);
+    return [zoo(model), x, labels];
   };
 }
 
+function fgsmCase(model: ModelName, epsilon: number, count = 32) {
+  return (rng: Rng): FgsmArgs => [...batchCase(model, count)(rng), epsilon];
+}
+
 function pgdCase(model: ModelName, options: PgdOptions, count = 32) {
-  return (rng: Rng): PgdArgs => {
-    const { x, labels } = testBatch(rng, model, count);
-    return [zoo(model), x, labels, options];
-  };
+  return (rng: Rng): PgdArgs => [...batchCase(model, count)(rng), options];
 }
 
 /** Three calls: the same seed twice, then another seed. */
@@ -284,25 +286,16 @@ export default defineAssignment({
       cases: [
         {
           name: 'digits-cnn, 16 test images, 4 of them misclassified',
-          args: (rng) => {
-            const { x, labels } = testBatch(rng, 'digits-cnn', 16, 4);
-            return [zoo('digits-cnn'), x, labels];
-          },
+          args: batchCase('digits-cnn', 16, 4),
         },
         {
           name: 'digits-cnn, 16 correctly classified test images',
-          args: (rng) => {
-            const { x, labels } = testBatch(rng, 'digits-cnn', 16);
-            return [zoo('digits-cnn'), x, labels];
-          },
+          args: batchCase('digits-cnn', 16),
         },
         {
           name: 'digits04-cnn, 16 test images of 0–4, 2 misclassified',
           visibility: 'hidden',
-          args: (rng) => {
-            const { x, labels } = testBatch(rng, 'digits04-cnn', 16, 2);
-            return [zoo('digits04-cnn'), x, labels];
-          },
+          args: batchCase('digits04-cnn', 16, 2),
         },
       ],
       check: ({ output, expected }) => gradientMatches(output, expected),
@@ -450,10 +443,7 @@ export default defineAssignment({
       cases: [
         {
           name: 'digits-cnn, 40 test images, 5 misclassified',
-          args: (rng) => {
-            const { x, labels } = testBatch(rng, 'digits-cnn', 40, 5);
-            return [zoo('digits-cnn'), x, labels];
-          },
+          args: batchCase('digits-cnn', 40, 5),
         },
         {
           name: "the reference's FGSM images at ε = 0.15, 50 images",
@@ -465,10 +455,7 @@ export default defineAssignment({
         {
           name: 'digits04-cnn, 30 test images of 0–4, 2 misclassified',
           visibility: 'hidden',
-          args: (rng) => {
-            const { x, labels } = testBatch(rng, 'digits04-cnn', 30, 2);
-            return [zoo('digits04-cnn'), x, labels];
-          },
+          args: batchCase('digits04-cnn', 30, 2),
         },
       ],
       check: ({ args, output }) => checkAccuracy(args, output),

@@ -3,7 +3,6 @@ import { allClose } from '../../grader/src/checks/allclose.ts';
 import { allOf, fail, invariant, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import type { Figure } from '../../grader/src/result/schema.ts';
 import { imageGrid, lineChart } from '../../grader/src/report/figures.ts';
-import * as reference from '../../solutions/adversarial/attack.ts';
 
 /**
  * The checks of the adversarial assignment. Everything here runs in the trusted grader on
