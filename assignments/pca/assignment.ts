@@ -23,7 +23,7 @@ import {
   sameSubspace,
   topDirections,
 } from './checks.ts';
-import { bostonFeatures, columnMeans, normalized, offsetData, orthonormalRows, photo, populationScales, standardized, withSpectrum } from './data.ts';
+import { bostonFeatures, columnMeans, constantColumns, normalized, offsetData, orthonormalRows, photo, populationScales, standardized, withSpectrum } from './data.ts';
 import * as eckartYoungFromK from './mistakes/eckart-young-from-k.ts';
 import * as eckartYoungSigma from './mistakes/eckart-young-sigma.ts';
 import * as lowRankKeepsExtra from './mistakes/low-rank-keeps-extra.ts';
@@ -193,7 +193,9 @@ export default defineAssignment({
         {
           name: 'standardized, with a constant column, k = 3',
           args: (rng) => {
-            const X = offsetData(rng, 30, 5, [2, 1.5, 1, 0.5, 0.2]).map((row) => row.map((v, j) => (j === 0 ? 7 : v * (j + 1))));
+            // 0.1 thirty times: a mean accumulated as Σx/n leaves a residue of 5e-17, and a
+            // standard deviation compared with 0 instead of a tolerance becomes 4e-17.
+            const X = offsetData(rng, 30, 5, [2, 1.5, 1, 0.5, 0.2]).map((row) => row.map((v, j) => (j === 0 ? 0.1 : v * (j + 1))));
             return [X, 3, true];
           },
         },
@@ -247,9 +249,16 @@ export default defineAssignment({
           matches: ({ args: [X, , standardize = false], output }) => {
             if (!standardize) return false;
             const mean = columnMeans(X);
-            const sums = mean.map((m, j) => X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0));
+            const constant = constantColumns(X);
+            const sums = mean.map((m, j) => (constant[j] ? 0 : X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0)));
             return sums.some((s) => s > 0) && output.scale.length === mean.length && output.scale.every((s, j) => (sums[j] > 0 ? Math.abs(s - Math.sqrt(sums[j] / (X.length - 1))) <= 1e-9 * s : true));
           },
+        },
+        {
+          id: 'pca-rounding-residue',
+          hint: 'A column of X is constant, yet your scale for it is tiny (around 1e-17) instead of 1: rounding in the mean left a residue, your standard deviation is that rounding error rather than 0, and dividing by it turned the column of Z into ±1s. Compare the standard deviation with a tolerance, not with 0 (e.g. treat s ≤ 1e-12 × the largest |value| of the column as 0), and give such a column scale 1.',
+          matches: ({ args: [X, , standardize = false], output }) =>
+            standardize && output.scale.length === X[0].length && constantColumns(X).some((constant, j) => constant && output.scale[j] !== 0 && Math.abs(output.scale[j]) <= 1e-10 * Math.max(1, Math.abs(X[0][j]))),
         },
         {
           id: 'loadings-without-sigma',

@@ -51,9 +51,18 @@ export function columnMeans(X: Matrix): number[] {
   return centerColumns(X).mean;
 }
 
-/** Each column's population standard deviation (divide by n); a constant column gets 1. */
+/** Which columns hold one value in every row. */
+export function constantColumns(X: Matrix): boolean[] {
+  return X[0].map((first, j) => X.every((row) => row[j] === first));
+}
+
+/**
+ * Each column's population standard deviation (divide by n); a constant column gets 1, also
+ * where rounding in its mean leaves a residue (thirty 0.1s: 4e-17) instead of 0.
+ */
 export function populationScales(X: Matrix, mean: number[]): number[] {
-  return mean.map((m, j) => Math.sqrt(X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0) / X.length) || 1);
+  const constant = constantColumns(X);
+  return mean.map((m, j) => (constant[j] ? 1 : Math.sqrt(X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0) / X.length) || 1));
 }
 
 /** (X − mean) / scale, column by column: the matrix PCA decomposes. */

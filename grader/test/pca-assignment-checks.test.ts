@@ -24,6 +24,7 @@ import * as genesNotCentred from '../../assignments/pca/mistakes/genes-not-centr
 import * as loadingsWithoutSigma from '../../assignments/pca/mistakes/loadings-without-sigma.ts';
 import * as lowRankKeepsExtra from '../../assignments/pca/mistakes/low-rank-keeps-extra.ts';
 import * as pcaNotCentred from '../../assignments/pca/mistakes/pca-not-centred.ts';
+import * as pcaRoundingResidue from '../../assignments/pca/mistakes/pca-rounding-residue.ts';
 import * as pcaSampleStd from '../../assignments/pca/mistakes/pca-sample-std.ts';
 import * as reconstructForgetsMean from '../../assignments/pca/mistakes/reconstruct-forgets-mean.ts';
 import * as svdAscending from '../../assignments/pca/mistakes/svd-ascending.ts';
@@ -420,6 +421,47 @@ describe('pca: detectors', () => {
       expect(fires([W, k, true], scaled(1 - 5e-10))).toBe(true);
       expect(fires([W, k, true], scaled(1 + 3e-9))).toBe(false);
       expect(fires([W, k, true], scaled(1 - 3e-9))).toBe(false);
+    });
+  });
+
+  describe('pca-rounding-residue', () => {
+    // W with its constant column at 0.1: twenty 0.1s sum to 2.0000000000000004, so a mean of
+    // Σx/n is off by 2e-17 and a deviation compared with 0 comes out as that residue.
+    const R = W.map((row) => row.map((v, j) => (j === 0 ? 0.1 : v)));
+    const fires = (args: unknown[], output: unknown): boolean => matches('pca', 'pca-rounding-residue', one(args, output, reference.pca(R, k, true)));
+    const mistaken = pcaRoundingResidue.pca(R, k, true);
+    const withScale0 = (scale0: number) => ({ ...mistaken, scale: [scale0, ...mistaken.scale.slice(1)] });
+
+    it('fires on a rounding residue as the scale of a constant column, not on the reference or without standardizing', () => {
+      expect(mistaken.scale[0]).toBeGreaterThan(0);
+      expect(mistaken.scale[0]).toBeLessThan(1e-15);
+      expect(reference.pca(R, k, true).scale[0]).toBe(1);
+      expect(fires([R, k, true], mistaken)).toBe(true);
+      expect(fires([R, k, true], reference.pca(R, k, true))).toBe(false);
+      expect(fires([R, k, false], pcaRoundingResidue.pca(R, k, false))).toBe(false);
+      expect(fires([R, k], mistaken)).toBe(false);
+      // The mistake costs points: the check rejects it.
+      expect(checkPca(R, k, true, mistaken, reference.pca(R, k, true)).score).toBeLessThan(1);
+    });
+
+    it('takes a scale up to 1e-10 × max(1, |value|) as a residue, and neither 0 nor a tiny scale of a column that varies', () => {
+      expect(fires([R, k, true], withScale0(1e-10))).toBe(true);
+      expect(fires([R, k, true], withScale0(-1e-10))).toBe(true);
+      expect(fires([R, k, true], withScale0(1.0000001e-10))).toBe(false);
+      expect(fires([R, k, true], withScale0(0))).toBe(false);
+      const big = R.map((row) => row.map((v, j) => (j === 0 ? -1000 : v)));
+      expect(fires([big, k, true], withScale0(1e-7))).toBe(true);
+      expect(fires([big, k, true], withScale0(1.0000001e-7))).toBe(false);
+      expect(fires([R, k, true], { ...mistaken, scale: [1, 1e-17, ...mistaken.scale.slice(2)] })).toBe(false);
+      expect(fires([R, k, true], { ...mistaken, scale: mistaken.scale.slice(0, 4) })).toBe(false);
+    });
+
+    it('leaves pca-sample-std to its own mistake on such a matrix, and the other way round', () => {
+      const sampleStd = pcaSampleStd.pca(R, k, true);
+      expect(sampleStd.scale[0]).toBe(1);
+      expect(matches('pca', 'pca-sample-std', one([R, k, true], sampleStd, reference.pca(R, k, true)))).toBe(true);
+      expect(matches('pca', 'pca-sample-std', one([R, k, true], mistaken, reference.pca(R, k, true)))).toBe(false);
+      expect(fires([R, k, true], sampleStd)).toBe(false);
     });
   });
 

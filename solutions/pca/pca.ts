@@ -81,13 +81,23 @@ function columnMeans(X: Matrix): number[] {
   return sums.map((s) => s / X.length);
 }
 
-/** Population standard deviation (divide by n); constant columns keep scale 1. */
+/**
+ * Population standard deviation (divide by n); constant columns keep scale 1. The mean is
+ * rounded, so a constant column's deviation can come out as a residue (4e-17 for thirty
+ * 0.1s) rather than 0: anything at most 1e-12 of the column's largest |value| counts as 0.
+ */
 function columnScales(X: Matrix, mean: number[]): number[] {
   const sums = new Array<number>(columns(X)).fill(0);
-  for (const row of X) row.forEach((v, j) => (sums[j] += (v - mean[j]) ** 2));
-  return sums.map((s) => {
+  const largest = new Array<number>(columns(X)).fill(0);
+  for (const row of X) {
+    row.forEach((v, j) => {
+      sums[j] += (v - mean[j]) ** 2;
+      largest[j] = Math.max(largest[j], Math.abs(v));
+    });
+  }
+  return sums.map((s, j) => {
     const sd = Math.sqrt(s / X.length);
-    return sd > 0 ? sd : 1;
+    return sd > 1e-12 * largest[j] ? sd : 1;
   });
 }
 

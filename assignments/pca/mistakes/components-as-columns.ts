@@ -8,7 +8,9 @@ export function pca(X: number[][], k: number, standardize = false) {
   const scale = mean.map((m, j) => {
     if (!standardize) return 1;
     const s = X.reduce((sum, row) => sum + (row[j] - m) ** 2, 0);
-    return Math.sqrt(s / n) || 1;
+    const sd = Math.sqrt(s / n);
+    // A constant column (up to the rounding residue of its mean) keeps scale 1.
+    return sd > 1e-12 * Math.max(...X.map((row) => Math.abs(row[j]))) ? sd : 1;
   });
   const Z = X.map((row) => row.map((v, j) => (v - mean[j]) / scale[j]));
   const decomposition = new SVD(new MlMatrix(Z), { autoTranspose: true });
