@@ -96,9 +96,13 @@ export function meanLoss(model: tf.LayersModel, x: tf.Tensor4D, labels: number[]
   return sum / labels.length;
 }
 
-function argmax(row: number[]): number {
+/** The index of the largest entry; the first of tied ones. */
+export function argmax(row: number[]): number {
   let best = 0;
-  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  // Stryker disable next-line EqualityOperator: k = row.length reads undefined, which is never larger
+  for (let k = 1; k < row.length; k++) {
+    if (row[k] > row[best]) best = k;
+  }
   return best;
 }
 
@@ -118,10 +122,14 @@ export function constraint(xAdv: tf.Tensor4D, x: tf.Tensor4D, epsilon: number, n
   let far = 0;
   for (let i = 1; i < got.length; i++) if (Math.abs(got[i] - original[i]) > Math.abs(got[far] - original[far])) far = i;
   let outside = -1;
-  for (let i = 0; i < got.length && outside < 0; i++) if (got[i] < -BALL_TOLERANCE || got[i] > 1 + BALL_TOLERANCE) outside = i;
+  for (let i = 0; i < got.length && outside < 0; i++) {
+    // Stryker disable next-line EqualityOperator: no float32 pixel equals −1e-6 or 1 + 1e-6, so < and ≤ (> and ≥) agree
+    if (got[i] < -BALL_TOLERANCE || got[i] > 1 + BALL_TOLERANCE) outside = i;
+  }
   const distance = Math.abs(got[far] - original[far]);
   const verdicts = [
     invariant(
+      // Stryker disable next-line EqualityOperator: a difference of two float32 pixels never equals ε + 1e-6 exactly
       distance <= epsilon + BALL_TOLERANCE,
       `${name} leaves the ε-ball around the original image: ‖${name} − x‖∞ = ${distance.toPrecision(4)} at ${where(far)} (x = ${original[far].toPrecision(4)}, yours ${got[far].toPrecision(4)}), but ε = ${epsilon}`,
       { linf: distance },
@@ -166,11 +174,14 @@ export function noiseCall(output: tf.Tensor4D, x: tf.Tensor4D, epsilon: number, 
   const original = values(x);
   let plus = 0;
   let bad = -1;
+  // Stryker disable next-line EqualityOperator: i = got.length reads undefined, which matches neither bound
   for (let i = 0; i < got.length; i++) {
     const up = Math.min(1, original[i] + epsilon);
     const down = Math.max(0, original[i] - epsilon);
+    // Stryker disable next-line EqualityOperator: a float32 pixel is never exactly 1e-6 from x ± ε
     if (Math.abs(got[i] - up) <= NOISE_TOLERANCE) plus++;
-    else if (Math.abs(got[i] - down) > NOISE_TOLERANCE && bad < 0) bad = i;
+    // Stryker disable next-line EqualityOperator: as above
+    else if (Math.abs(got[i] - down) > NOISE_TOLERANCE) bad = bad < 0 ? i : bad;
   }
   if (bad >= 0) {
     const moved = got[bad] - original[bad];
@@ -212,6 +223,7 @@ export function agreementWithMistake(student: tf.Tensor, mistake: tf.Tensor, cor
   const c = values(correct);
   let telling = 0;
   let agreeing = 0;
+  // Stryker disable next-line EqualityOperator: i = m.length reads undefined, which tells nothing apart
   for (let i = 0; i < m.length; i++) {
     if (Math.abs(m[i] - c[i]) > tol) {
       telling++;
@@ -232,10 +244,13 @@ export function multiplesOf(xAdv: tf.Tensor4D, x: tf.Tensor4D, unit: number, max
   let multiple = 0;
   for (let i = 0; i < delta.length; i++) {
     const size = Math.abs(delta[i]);
-    if (size <= 1e-6 || got[i] <= 0 || got[i] >= 1) continue;
+    // Stryker disable next-line EqualityOperator: |δ| of float32 pixels is never exactly 1e-6
+    if (size <= 1e-6) continue;
+    if (got[i] <= 0 || got[i] >= 1) continue;
     moved++;
     const k = Math.round(size / unit);
-    if (k >= 1 && k <= maxK && Math.abs(size - k * unit) <= 1e-5) multiple++;
+    // Stryker disable next-line EqualityOperator: |δ| − k·unit is never exactly 1e-5 for float32 pixels
+    if (Math.abs(size - k * unit) <= 1e-5 && k >= 1 && k <= maxK) multiple++;
   }
   return moved >= 100 ? multiple / moved : 0;
 }
@@ -251,8 +266,11 @@ export function commonStep(xAdv: tf.Tensor4D, x: tf.Tensor4D): number | undefine
   let count = 0;
   for (let i = 0; i < delta.length; i++) {
     const s = Math.abs(delta[i]);
-    if (s <= 1e-7 || got[i] <= 0 || got[i] >= 1) continue;
+    // Stryker disable next-line EqualityOperator: |δ| of float32 pixels is never exactly 1e-7
+    if (s <= 1e-7) continue;
+    if (got[i] <= 0 || got[i] >= 1) continue;
     if (size === undefined) size = s;
+    // Stryker disable next-line EqualityOperator: two such sizes never differ by exactly 1e-6
     else if (Math.abs(s - size) > NOISE_TOLERANCE) return undefined;
     count++;
   }
@@ -265,8 +283,10 @@ export function beyondBall(xAdv: tf.Tensor4D, x: tf.Tensor4D, epsilon: number): 
   let moved = 0;
   let beyond = 0;
   for (const d of delta) {
+    // Stryker disable next-line EqualityOperator: |δ| of float32 pixels is never exactly 1e-6
     if (Math.abs(d) <= 1e-6) continue;
     moved++;
+    // Stryker disable next-line EqualityOperator: nor exactly ε + 1e-6
     if (Math.abs(d) > epsilon + BALL_TOLERANCE) beyond++;
   }
   return moved > 0 ? beyond / moved : 0;
@@ -279,7 +299,8 @@ export function linf(xAdv: tf.Tensor4D, x: tf.Tensor4D): number {
 // ---------------------------------------------------------------------------------------
 // Pictures
 
-function image(data: Float32Array | Float64Array, index: number): number[][] {
+/** Image `index` of a batch of 28×28 images, as rows. */
+export function image(data: Float32Array | Float64Array, index: number): number[][] {
   return Array.from({ length: SIDE }, (_, r) => Array.from(data.subarray(index * PIXELS + r * SIDE, index * PIXELS + (r + 1) * SIDE)));
 }
 
@@ -303,11 +324,12 @@ export function exampleRows(model: tf.LayersModel, x: tf.Tensor4D, xAdv: tf.Tens
   return order.slice(0, count).map((i, n) => {
     const d = image(delta, i);
     const size = Math.max(1e-12, ...d.flat().map(Math.abs));
-    const centred = d.map((row) => row.map((v) => v / size));
+    // −size … +size onto 0 … 1, so that mid-gray is no change whatever the signs present.
+    const centred = d.map((row) => row.map((v) => 0.5 + v / (2 * size)));
     return imageGrid(`Example ${n + 1} (image ${i}): original / perturbation / ${attack}`, [image(original, i), centred, image(adversarial, i)], {
       columns: 3,
       scale: 4,
-      range: 'each',
+      range: [0, 1],
       caption: `original: predicted ${prediction(clean[i])} · perturbation x_adv − x, largest |δ| ${size.toFixed(3)}, stretched to full contrast (mid-gray = 0) · ${attack}: predicted ${prediction(attacked[i])}`,
     });
   });

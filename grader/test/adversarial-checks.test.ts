@@ -8,10 +8,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import assignment, { beatsFgsm, checkAccuracy } from '../../assignments/adversarial/assignment.ts';
+import assignment, { accuracyVerdict, beatsFgsm, checkAccuracy, drawn, randomMargin } from '../../assignments/adversarial/assignment.ts';
+import { PNG } from 'pngjs';
 import {
   accuracyChart,
+  accuracyOf,
   agreementWithMistake,
+  argmax,
+  beyondBall,
+  exampleRows,
+  image,
+  linf,
+  probabilities,
+  sameShape,
   BALL_TOLERANCE,
   commonStep,
   constraint,
@@ -111,8 +120,10 @@ function spreadBatch(name: ModelName, count: number, misclassified = 0): Batch {
   const ids = Array.from({ length: 256 }, (_, i) => Math.floor((i * all.count) / 256));
   const images = (chosen: number[]) => Float32Array.from(chosen.flatMap((id) => Array.from(all.images.subarray(id * PIXELS, (id + 1) * PIXELS))));
   const predicted = tf.tidy(() => (zoo(name).predict(tf.tensor4d(images(ids), [ids.length, 28, 28, 1])) as tf.Tensor).argMax(-1).arraySync() as number[]);
-  const right = ids.filter((id, k) => predicted[k] === all.classes[id]).slice(0, count - misclassified);
-  const wrong = ids.filter((id, k) => predicted[k] !== all.classes[id]).slice(0, misclassified);
+  // Evenly from each list, so the batch has every digit (the split lists the digits in turn).
+  const spread = (list: number[], n: number) => Array.from({ length: Math.min(n, list.length) }, (_, t) => list[Math.floor((t * list.length) / n)]);
+  const right = spread(ids.filter((id, k) => predicted[k] === all.classes[id]), count - misclassified);
+  const wrong = spread(ids.filter((id, k) => predicted[k] !== all.classes[id]), misclassified);
   if (wrong.length < misclassified) throw new Error(`${name} gets only ${wrong.length} of these images wrong`);
   const chosen = [...right.slice(0, 2), ...wrong, ...right.slice(2)];
   return { x: tf.tensor4d(images(chosen), [chosen.length, 28, 28, 1]), labels: chosen.map((id) => all.classes[id]) };
@@ -534,5 +545,360 @@ describe('pictures', () => {
   it('draws accuracy charts on [0, 1]', () => {
     const chart = accuracyChart('Accuracy against ε', [{ name: 'a', points: [[0, 1], [0.1, 0.5]] }], 'a caption');
     expect(chart.mediaType).toBe('image/svg+xml');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Edges and exact words: each test below gives an answer that only the code as written
+// accepts (or rejects), at a boundary, or pins a message a student reads word for word.
+
+/** A [1, 10, 10, 1] batch: 100 pixels at 0.5, then `f` applied to pixel i. */
+function grid(f: (i: number) => number = () => 0.5): X {
+  return tf.tensor4d(Float32Array.from({ length: 100 }, (_, i) => f(i)), [1, 10, 10, 1]);
+}
+
+describe('checks.ts at its edges', () => {
+  it('has 784 pixels per image and names the first of tied maxima', () => {
+    expect(PIXELS).toBe(784);
+    expect(where(784 + 28 * 3 + 5)).toBe('[1, 3, 5, 0]');
+    expect(argmax([0.2, 0.4, 0.4])).toBe(1);
+    expect(argmax([0.7, 0.1, 0.2])).toBe(0);
+    expect(image(Float32Array.from({ length: 2 * 784 }, (_, i) => i), 1)[2][3]).toBe(784 + 2 * 28 + 3);
+  });
+
+  it('words a shape, a ball and a pixel failure exactly, with their details', () => {
+    const x = grid();
+    expect(sameShape(tf.zeros([1, 100]), x, 'x_adv')).toMatchObject({ score: 0, message: 'x_adv has shape [1, 100], expected [1, 10, 10, 1] (the shape of x)' });
+    const far = constraint(grid((i) => (i === 7 ? 0.75 : i === 9 ? 0.6 : 0.5)), x, 0.1, 'x_adv');
+    expect(far.message).toBe('x_adv leaves the ε-ball around the original image: ‖x_adv − x‖∞ = 0.2500 at [0, 0, 7, 0] (x = 0.5000, yours 0.7500), but ε = 0.1');
+    expect(far.details).toEqual({ linf: 0.25 });
+    const outside = constraint(grid((i) => (i === 3 ? -0.05 : i === 4 ? 1.05 : 0.5)), x, 0.6, 'x_adv');
+    expect(outside.message).toBe('x_adv[0, 0, 3, 0] = -0.05000 is not a valid pixel: every pixel must stay in [0, 1]');
+    expect(constraint(grid((i) => (i === 4 ? 1.05 : 0.5)), x, 0.6, 'x_adv').message).toBe('x_adv[0, 0, 4, 0] = 1.050 is not a valid pixel: every pixel must stay in [0, 1]');
+  });
+
+  it('words the loss requirements exactly, with their details', () => {
+    const below = lossReached('PGD', 0.5, 0.6, 2);
+    expect(below.message).toBe(
+      'the mean cross-entropy at your PGD images is 0.500, not above the clean images\' 0.600: an attack must increase the loss\nthe mean cross-entropy at your PGD images is 0.500, but the reference\'s PGD reaches 2.000 at the same ε (at least 0.98 × that, 1.960, is required)',
+    );
+    expect(lossReached('PGD', 0.5, 0.6, 0.1).details).toEqual({ loss: 0.5, clean: 0.6 });
+    expect(lossReached('FGSM', 1.5, 0.1, 2).details).toEqual({ loss: 1.5, referenceLoss: 2 });
+    expect(lossReached('FGSM', 1.96, 0.1, 2).score).toBe(1);
+  });
+
+  it('names the gradient in its messages', () => {
+    const g = tf.ones<tf.Rank.R4>([1, 10, 10, 1]);
+    expect(gradientMatches(tf.ones<tf.Rank.R4>([1, 100, 1, 1]), g).message).toBe('the gradient has shape [1, 100, 1, 1], expected [1, 10, 10, 1] (the shape of x)');
+    expect(gradientMatches(g.mul(2), g).message).toMatch(/^gradient\[0\]\[0\]\[0\]\[0\]: expected 1, got 2/);
+  });
+
+  it('noise: names the first pixel that moved wrongly (index 0 included) with its move, and words the sign count', () => {
+    const x = grid();
+    const noise = (f: (i: number) => number) => grid((i) => 0.5 + f(i));
+    const twoBad = noiseCall(noise((i) => (i === 0 ? 0.05 : i === 50 ? 0.07 : i % 2 ? 0.1 : -0.1)), x, 0.1, 'call 2: ');
+    expect(twoBad.message).toBe('call 2: pixel [0, 0, 0, 0] moved from 0.5000 to 0.5500 (by 0.05000); every pixel must move by exactly +ε or −ε (ε = 0.1), then be clipped to [0, 1]');
+    expect(twoBad.details?.moved).toBeCloseTo(0.05, 6);
+    const laterBad = noiseCall(noise((i) => (i === 30 ? -0.03 : i === 60 ? 0.02 : i % 2 ? 0.1 : -0.1)), x, 0.1, '');
+    // (where() counts 28 pixels to a row.)
+    expect(laterBad.message).toMatch(/^pixel \[0, 1, 2, 0\] moved from 0\.5000 to 0\.4700 \(by -0\.03000\)/);
+    const allUp = noiseCall(noise(() => 0.1), x, 0.1, '');
+    expect(allUp).toMatchObject({ score: 0, message: '100 of 100 pixels moved by +ε (1.000); each sign must be + or − with probability ½, so expected between 25 and 75', details: { plus: 100, n: 100 } });
+    expect(noiseCall(noise((i) => (i < 75 ? 0.1 : -0.1)), x, 0.1, '').score).toBe(1);
+    expect(noiseCall(noise((i) => (i < 76 ? 0.1 : -0.1)), x, 0.1, '').message).toMatch(/^76 of 100 pixels moved by \+ε \(0\.760\)/);
+  });
+
+  it('agreementWithMistake: a pixel tells the mistake apart only beyond tol, agrees up to tol, and 1 % of the pixels must tell', () => {
+    const c = grid(() => 0.5);
+    const m = grid((i) => (i < 4 ? 0.75 : i < 8 ? 0.25 : 0.5));
+    // Pixels 0–3 differ by exactly tol = 0.25: they do not tell; 4–7 (0.25 vs 0.5) neither.
+    expect(agreementWithMistake(m, m, c, 0.25)).toBe(0);
+    expect(agreementWithMistake(m, m, c, 0.2)).toBe(1);
+    // Off by exactly tol from the mistake still agrees.
+    expect(agreementWithMistake(grid((i) => (i < 4 ? 0.5 : i < 8 ? 0.25 : 0.5)), m, c, 0.25 - 1e-9)).toBe(0.5);
+    expect(agreementWithMistake(grid((i) => (i < 4 ? 0.5 : i < 8 ? 0.5 : 0.5)), m, c, 0.2)).toBe(0);
+    // With c = −m every pixel tells m − c apart (m + c would tell none).
+    expect(agreementWithMistake(m, m, m.neg(), 0.5)).toBe(1);
+    // 1 of 100 pixels telling is 1 %: enough; 1 of 200 is not.
+    const one = grid((i) => (i === 0 ? 0.9 : 0.5));
+    expect(agreementWithMistake(one, one, c, 0.1)).toBe(1);
+    const wide = (f: (i: number) => number) => tf.tensor4d(Float32Array.from({ length: 200 }, (_, i) => f(i)), [2, 10, 10, 1]);
+    expect(agreementWithMistake(wide((i) => (i === 0 ? 0.9 : 0.5)), wide((i) => (i === 0 ? 0.9 : 0.5)), wide(() => 0.5), 0.1)).toBe(0);
+  });
+
+  it('multiplesOf counts moved interior pixels only, k from 1, and needs exactly 100 of them', () => {
+    const x = grid();
+    // 100 interior pixels moved by 2·0.01: all multiples.
+    expect(multiplesOf(grid(() => 0.52), x, 0.01, 3)).toBeCloseTo(1, 12);
+    // Pixels that did not move, or ended at 0 or 1, do not count (and then fewer than 100 moved).
+    expect(multiplesOf(grid((i) => (i < 50 ? 0.52 : 0.5)), x, 0.01, 3)).toBe(0);
+    expect(multiplesOf(grid((i) => (i < 50 ? 0.52 : i < 75 ? 0 : 1)), x, 0.01, 3)).toBe(0);
+    // A move of 5e-6 rounds to k = 0: not a multiple.
+    expect(multiplesOf(grid((i) => (i < 10 ? 0.500005 : 0.52)), x, 0.01, 3)).toBeCloseTo(0.9, 12);
+    const two = tf.tensor4d(Float32Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.5 : 0.3)), [2, 10, 10, 1]);
+    const moved = tf.tensor4d(Float32Array.from({ length: 200 }, (_, i) => (i < 100 ? 0.52 : i < 150 ? 0 : 1)), [2, 10, 10, 1]);
+    expect(multiplesOf(moved, two, 0.01, 3)).toBeCloseTo(1, 12);
+  });
+
+  it('commonStep and beyondBall measure only moved pixels; linf is the largest move', () => {
+    const x = grid();
+    expect(commonStep(grid((i) => (i % 2 ? 0.53 : 0.47)), x)).toBeCloseTo(0.03, 6);
+    expect(commonStep(grid((i) => (i < 99 ? 0.53 : 0.5)), x)).toBeUndefined();
+    expect(commonStep(grid((i) => (i < 60 ? 0.53 : i < 80 ? 0 : 1)), x)).toBeUndefined();
+    expect(beyondBall(x, x, 0.1)).toBe(0);
+    expect(beyondBall(grid((i) => (i < 10 ? 0.7 : i < 20 ? 0.55 : 0.5)), x, 0.1)).toBe(0.5);
+    expect(linf(grid((i) => (i === 3 ? 0.1 : i === 4 ? 0.55 : 0.5)), x)).toBeCloseTo(0.4, 6);
+  });
+
+  it('draws examples in true intensities, mid-gray for no change, changed predictions first, with exact titles', () => {
+    const x = right.x;
+    // Image j (another digit than image 0's) replaced by image 0: only j's prediction changes.
+    const j = right.labels.findIndex((label) => label !== right.labels[0]);
+    expect(j).toBeGreaterThan(0);
+    const one = (t: X, i: number): X => t.slice([i, 0, 0, 0], [1, 28, 28, 1]);
+    const swapped = tf.concat<tf.Tensor4D>(right.labels.map((_, i) => one(x, i === j ? 0 : i)));
+    const rows = exampleRows(model, x, swapped, 'FGSM');
+    expect(rows.map((f) => f.title)).toEqual([`Example 1 (image ${j}): original / perturbation / FGSM`, 'Example 2 (image 0): original / perturbation / FGSM']);
+    const p = probabilities(model, x);
+    const q = probabilities(model, swapped);
+    const said = (row: number[]) => `${argmax(row)} (${(100 * row[argmax(row)]).toFixed(1)} %)`;
+    expect(rows[0].caption).toBe(`original: predicted ${said(p[j])} · perturbation x_adv − x, largest |δ| ${linf(one(swapped, j), one(x, j)).toFixed(3)}, stretched to full contrast (mid-gray = 0) · FGSM: predicted ${said(q[j])}`);
+    // Example 2's image did not change at all: its perturbation panel is mid-gray throughout.
+    // The grid: a gap of 2 pixels around panels of 28·4 = 112; the middle panel starts at 116.
+    const middle = (figure: { data: string }) => {
+      const png = PNG.sync.read(Buffer.from(figure.data, 'base64'));
+      expect([png.width, png.height]).toEqual([3 * 112 + 4 * 2, 112 + 2 * 2]);
+      const seen = new Set<number>();
+      for (let y = 2; y < 114; y++) for (let xx = 116; xx < 228; xx++) seen.add(png.data[4 * (y * png.width + xx)]);
+      return seen;
+    };
+    expect([...middle(rows[1])]).toEqual([128]);
+    // Example 1 changed: its largest moves are black or white, the pixels it kept mid-gray.
+    const changed = middle(rows[0]);
+    expect(changed.has(128)).toBe(true);
+    expect(changed.has(0) || changed.has(255)).toBe(true);
+  });
+
+  it('labels the accuracy chart\'s axes', () => {
+    const chart = accuracyChart('Accuracy against ε', [{ name: 'a', points: [[0, 1], [0.1, 0.5]] }], 'c');
+    expect(chart.data).toContain('>ε</text>');
+    expect(chart.data).toContain('>accuracy</text>');
+  });
+});
+
+describe('assignment.ts at its edges', () => {
+  const eps = 0.1;
+  const fgsmArgs = (e = eps): unknown[] => [model, right.x, right.labels, e];
+  const options: Options = { epsilon: 0.1, stepSize: 0.025, steps: 10 };
+  const pgdArgs = (o: Options = options): unknown[] => [model, right.x, right.labels, o];
+
+  it('prefixes every line of a failing call of several with its ε, and nothing else', async () => {
+    const unchanged = right.x.clone();
+    const several = await check('fgsm', [
+      { args: fgsmArgs(0.05), output: reference.fgsm(model, right.x, right.labels, 0.05) },
+      { args: fgsmArgs(0.2), output: unchanged },
+    ]);
+    const lines = several.message.split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.startsWith('at ε = 0.2: the mean cross-entropy at your FGSM images is '))).toBe(true);
+    const alone = await check('fgsm', [{ args: fgsmArgs(0.2), output: unchanged }]);
+    expect(alone.message).toMatch(/^the mean cross-entropy at your FGSM images is \d\.\d{3}, not above the clean images' \d\.\d{3}: an attack must increase the loss\nthe mean cross-entropy at your FGSM images is/);
+    const passing = await check('fgsm', [0.05, 0.2].map((e) => ({ args: fgsmArgs(e), output: reference.fgsm(model, right.x, right.labels, e) })));
+    expect(passing.message.split('\n').map((line) => line.slice(0, 9))).toEqual(['ε = 0.05:', 'ε = 0.2: ']);
+  });
+
+  it('names x_adv and the attack in FGSM and PGD failures, and checks no further on a wrong shape', async () => {
+    const flat = right.x.reshape([8, 784, 1, 1]);
+    expect((await check('fgsm', [{ args: fgsmArgs(), output: flat }])).message).toBe('x_adv has shape [8, 784, 1, 1], expected [8, 28, 28, 1] (the shape of x)');
+    expect((await check('pgd', [{ args: pgdArgs(), output: flat }])).message).toBe('x_adv has shape [8, 784, 1, 1], expected [8, 28, 28, 1] (the shape of x)');
+    const outside = mapped(reference.pgd(model, right.x, right.labels, options), (v, i) => (i === 0 ? v + 0.5 : v));
+    const pgd = await check('pgd', [{ args: pgdArgs(), output: outside }]);
+    expect(pgd.message).toMatch(/^x_adv leaves the ε-ball around the original image: ‖x_adv − x‖∞ = 0\.5\d+ at \[0, 0, 0, 0\]/);
+    const weaker = await check('pgd', [{ args: pgdArgs(), output: reference.fgsm(model, right.x, right.labels, 0.9 * options.epsilon) }]);
+    expect(weaker.message).toMatch(/your PGD images is \d\.\d{3}, below FGSM's \d\.\d{3} at the same ε/);
+    expect(typeof weaker.details?.fgsmLoss).toBe('number');
+    const failing = await problemOf('fgsm').check(contextOf('fgsm', [{ args: fgsmArgs(), output: right.x.clone() }], true));
+    expect(failing.figures).toBeUndefined();
+  });
+
+  it('leaves each sweep\'s curve, from (0, clean accuracy) through every ε, for the chart under randomSignNoise', async () => {
+    const findings = new Map<string, unknown>();
+    const epsilons = [0.05, 0.2];
+    const run = async (name: string, output: (e: number) => X, args: (e: number) => unknown[]) => {
+      const records = epsilons.map((e) => ({ args: args(e), output: output(e), expected: output(e) }));
+      return await problemOf(name).check(caseContext(records, 'a sweep', true, 'edges', findings));
+    };
+    await run('fgsm', (e) => reference.fgsm(model, right.x, right.labels, e), fgsmArgs);
+    await run('pgd', (e) => reference.fgsm(model, right.x, right.labels, e), (e) => pgdArgs({ epsilon: e, stepSize: e / 4, steps: 10 }));
+    const curve = (attack: string) => findings.get(`sweep: accuracy under your ${attack}`) as Array<[number, number]>;
+    for (const attack of ['FGSM', 'PGD']) {
+      expect(curve(attack).map(([e]) => e)).toEqual([0, 0.05, 0.2]);
+      expect(curve(attack)[0][1]).toBe(1);
+      expect(curve(attack)[2][1]).toBe(accuracyOf(model, reference.fgsm(model, right.x, right.labels, 0.2), right.labels));
+    }
+  });
+
+  it('keeps a picture that fails to draw from costing anything', () => {
+    const verdict = { score: 1, message: 'fine' };
+    expect(drawn(verdict, () => { throw new Error('no'); })).toEqual(verdict);
+  });
+
+  it('random noise: a gap of exactly the margin passes (0.6 − 0.5 rounds below 0.1), a smaller one fails with the numbers', () => {
+    expect(randomMargin(0.6, 0.5, '').score).toBe(1);
+    const short = randomMargin(0.59, 0.5, 'call 1 (ε = 0.2, seed 3): ');
+    expect(short).toMatchObject({ score: 0, message: 'call 1 (ε = 0.2, seed 3): accuracy under your random ±ε noise is 0.590 and under FGSM 0.500 at the same ε: random signs should hurt far less than the gradient\'s signs (a gap of at least 0.1 is required at ε = 0.2)' });
+  });
+
+  describe('randomSignNoise with hand-made calls', () => {
+    const noise = (x: X, e: number, seed: number) => reference.randomSignNoise(x, e, seed);
+    const run = async (calls: Array<{ args: [X, number, number]; output: X }>) =>
+      await problemOf('randomSignNoise').check(caseContext(calls.map((c) => ({ ...c, expected: c.output })), 'hand-made', false, 'edges'));
+
+    it('labels each call by number, ε and seed, and writes one summary per ε', async () => {
+      const x = right.x;
+      const off = mapped(noise(x, 0.1, 5), (v, i) => (i === 0 ? v + 0.05 : v));
+      const failed = await run([{ args: [x, 0.1, 4], output: noise(x, 0.1, 4) }, { args: [x, 0.1, 5], output: off }]);
+      expect(failed.message).toMatch(/^call 2 \(ε = 0\.1, seed 5\): pixel \[0, 0, 0, 0\] moved from /);
+      const passed = await run([{ args: [x, 0.05, 4], output: noise(x, 0.05, 4) }, { args: [x, 0.1, 4], output: noise(x, 0.1, 4) }]);
+      expect(passed.message.split('\n').map((line) => line.slice(0, 9))).toEqual(['ε = 0.05:', 'ε = 0.1: ']);
+    });
+
+    it('compares calls only with the same images and ε, and only calls that passed, naming them from 1', async () => {
+      const [x, other] = [right.x, mixed.x];
+      // Same seed and ε, other images: other noise, rightly.
+      expect((await run([{ args: [x, 0.1, 4], output: noise(x, 0.1, 4) }, { args: [other, 0.1, 4], output: noise(other, 0.1, 4) }])).score).toBe(1);
+      const same = await run([{ args: [x, 0.1, 4], output: noise(x, 0.1, 4) }, { args: [x, 0.1, 9], output: noise(x, 0.1, 4) }]);
+      expect(same.message).toBe('calls 1 and 2 used different seeds (4, 9) but gave the same noise: the signs must depend on `seed`');
+      const changed = await run([{ args: [x, 0.1, 2], output: noise(x, 0.1, 1) }, { args: [x, 0.05, 2], output: noise(x, 0.05, 2) }, { args: [x, 0.1, 2], output: noise(x, 0.1, 2) }]);
+      expect(changed.message).toBe('calls 1 and 3 used the same seed (2) but gave different noise: the signs must come from a generator seeded with `seed`');
+      // A failing call is reported for itself, not also compared with the others.
+      const off = mapped(noise(x, 0.1, 4), (v, i) => (i === 0 ? v + 0.05 : v));
+      const failing = await run([{ args: [x, 0.1, 4], output: off }, { args: [x, 0.1, 4], output: noise(x, 0.1, 4) }]);
+      expect(failing.message.split('\n')).toHaveLength(1);
+      const failingSecond = await run([{ args: [x, 0.1, 4], output: noise(x, 0.1, 4) }, { args: [x, 0.1, 4], output: off }]);
+      expect(failingSecond.message.split('\n')).toHaveLength(1);
+    });
+
+    it('does not measure a failing call against FGSM', async () => {
+      // FGSM's own images, one pixel off: the call fails, and no margin is added to its reasons.
+      const x = right.x;
+      const fgsmLike = mapped(reference.fgsm(model, x, right.labels, 0.2), (v, i) => (i === 0 ? v + 0.05 : v));
+      const verdict = await problemOf('randomSignNoise').check(caseContext([{ args: [x, 0.2, 3], output: fgsmLike, expected: fgsmLike }], 'hand-made', false, 'edges'));
+      expect(verdict.message).toMatch(/^pixel \[0, 0, 0, 0\] moved from [\d.]+ to [\d.]+ \(by [\d.-]+\); every pixel must move by exactly \+ε or −ε \(ε = 0\.2\), then be clipped to \[0, 1\]$/);
+    });
+  });
+
+  describe('detectors', () => {
+    it('fgsm detectors look at every call, and agreement of exactly 0.95 is enough', () => {
+      const fires = detector('fgsm', 'fgsm-descends');
+      const wrong = fgsmDescends.fgsm(model, right.x, right.labels, eps);
+      const right1 = reference.fgsm(model, right.x, right.labels, 0.2);
+      expect(fires(contextOf('fgsm', [{ args: fgsmArgs(0.2), output: right1 }, { args: fgsmArgs(), output: wrong }]))).toBe(true);
+      // 100 pixels tell the mistake apart (expected = mistake + 0.5 there); the student agrees on 95.
+      const mistake = wrong.dataSync();
+      const expected = tf.tensor4d(Float32Array.from(mistake, (v, i) => (i < 100 ? v + 0.5 : v)), wrong.shape);
+      const student = (agree: number) => tf.tensor4d(Float32Array.from(mistake, (v, i) => (i >= agree && i < 100 ? v + 0.5 : v)), wrong.shape);
+      const ctx = (output: X) => caseContext([{ args: fgsmArgs(), output, expected }], 'c', false, 'edges');
+      expect(fires(ctx(student(95)))).toBe(true);
+      expect(fires(ctx(student(94)))).toBe(false);
+    });
+
+    it('fgsm-raw-gradient allows 1e-6 + 1e-3·‖mistake − x‖∞', () => {
+      const fires = detector('fgsm', 'fgsm-raw-gradient');
+      const wrong = fgsmRawGradient.fgsm(model, mixed.x, mixed.labels, eps);
+      const size = linf(wrong, mixed.x);
+      const tol = 1e-6 + 1e-3 * size;
+      expect(1e-3 * size).toBeGreaterThan(1e-7);
+      // Every pixel of the mistake moved by 0.7·tol more (as float32 allows) still matches; by 1.5·tol not.
+      const args = [model, mixed.x, mixed.labels, eps];
+      const shifted = (f: number) => mapped(wrong, (v) => v + f * tol);
+      expect(fires(contextOf('fgsm', [{ args, output: shifted(0.7) }]))).toBe(true);
+      expect(fires(contextOf('fgsm', [{ args, output: shifted(1.5) }]))).toBe(false);
+    });
+
+    /** A batch of one 28×28 image at 0.5 whose first `moved` pixels move by `by(i)`. */
+    const synthetic = (moved: number, by: (i: number) => number) => {
+      const x = tf.fill<tf.Rank.R4>([1, 28, 28, 1], 0.5);
+      return { x, output: mapped(x, (v, i) => (i < moved ? v + by(i) : v)) };
+    };
+    const pgdContext = (x: X, output: X, o: Options) => caseContext([{ args: [model, x, [0], o], output, expected: output }], 'c', false, 'edges');
+
+    it('pgd-projects-around-iterate: steps larger than ε + 1e-6, ≥ 5 % beyond the ball, ≥ 90 % multiples of ε', () => {
+      const fires = detector('pgd', 'pgd-projects-around-iterate');
+      const o = { epsilon: 0.03, stepSize: 0.1, steps: 3 };
+      // 100 moved: 5 by 2ε (beyond), 85 by ε, 10 by ε/2 (inside, not a multiple): 5 % beyond, 90 % multiples.
+      const { x, output } = synthetic(100, (i) => (i < 5 ? 0.06 : i < 90 ? 0.03 : 0.015));
+      expect(fires(pgdContext(x, output, o))).toBe(true);
+      expect(['+1e-6', fires(pgdContext(x, output, { ...o, stepSize: 0.03 + 1e-6 }))]).toEqual(['+1e-6', false]);
+      expect(['ε', fires(pgdContext(x, output, { ...o, stepSize: 0.03 }))]).toEqual(['ε', false]);
+      const fewer = synthetic(100, (i) => (i < 4 ? 0.06 : i < 90 ? 0.03 : 0.015));
+      expect(['fewer', fires(pgdContext(fewer.x, fewer.output, o))]).toEqual(['fewer', false]);
+      const scattered = synthetic(100, (i) => (i < 5 ? 0.06 : i < 89 ? 0.03 : 0.015));
+      expect(['scattered', fires(pgdContext(scattered.x, scattered.output, o))]).toEqual(['scattered', false]);
+      // Any call that shows it is enough.
+      const calm = synthetic(0, () => 0);
+      const two = caseContext([calm, { x, output }].map((c) => ({ args: [model, c.x, [0], o], output: c.output, expected: c.output })), 'c', false, 'edges');
+      expect(fires(two)).toBe(true);
+    });
+
+    it('pgd-no-projection: the same, with multiples of the step', () => {
+      const fires = detector('pgd', 'pgd-no-projection');
+      const o = { epsilon: 0.03, stepSize: 0.1, steps: 3 };
+      // 100 moved: 5 by two steps, 85 by one, 10 by 0.02 (not a multiple of the step).
+      const { x, output } = synthetic(100, (i) => (i < 5 ? 0.2 : i < 90 ? 0.1 : 0.02));
+      expect(fires(pgdContext(x, output, o))).toBe(true);
+      // A step of exactly ε (+1e-6) does not tell the projections apart: no hint, however the pixels moved.
+      expect(fires(pgdContext(x, output, { epsilon: 0.1, stepSize: 0.1, steps: 3 }))).toBe(false);
+      expect(fires(pgdContext(x, output, { epsilon: 0.1, stepSize: 0.1 + 1e-6, steps: 3 }))).toBe(false);
+      const scattered = synthetic(100, (i) => (i < 5 ? 0.2 : i < 89 ? 0.1 : 0.02));
+      expect(fires(pgdContext(scattered.x, scattered.output, o))).toBe(false);
+      const calm = synthetic(0, () => 0);
+      const two = caseContext([calm, { x, output }].map((c) => ({ args: [model, c.x, [0], o], output: c.output, expected: c.output })), 'c', false, 'edges');
+      expect(fires(two)).toBe(true);
+    });
+
+    it('pgd-single-step: many steps smaller than ε − 1e-6, every move one step', () => {
+      const fires = detector('pgd', 'pgd-single-step');
+      const o = { epsilon: 0.1, stepSize: 0.025, steps: 10 };
+      const { x, output } = synthetic(100, (i) => (i % 2 ? 0.025 : -0.025));
+      expect(fires(pgdContext(x, output, o))).toBe(true);
+      expect(fires(pgdContext(x, output, { ...o, steps: 1 }))).toBe(false);
+      expect(fires(pgdContext(x, output, { ...o, epsilon: 0.025 + 1e-6 }))).toBe(false);
+      expect(fires(pgdContext(x, output, { ...o, epsilon: 0.025 + 1e-6 + 1e-9 }))).toBe(true);
+      const two = caseContext([synthetic(0, () => 0), { x, output }].map((c) => ({ args: [model, c.x, [0], o], output: c.output, expected: c.output })), 'c', false, 'edges');
+      expect(fires(two)).toBe(true);
+    });
+
+    it('noise-wrong-scale looks at every call', () => {
+      const fires = detector('randomSignNoise', 'noise-wrong-scale');
+      const x = right.x;
+      const calls = [
+        { args: [x, 0.1, 1], output: reference.randomSignNoise(x, 0.1, 1) },
+        { args: [x, 0.1, 2], output: noiseWrongScale.randomSignNoise(x, 0.1, 2) },
+      ];
+      expect(fires(caseContext(calls.map((c) => ({ ...c, expected: c.output })), 'c', false, 'edges'))).toBe(true);
+    });
+
+    it('accuracy-counts needs a count above 0: 0 correct is 0 either way', () => {
+      const fires = detector('accuracy', 'accuracy-counts');
+      expect(fires(caseContext([{ args: [model, right.x, right.labels], output: 0, expected: 0 }], 'c', false, 'edges'))).toBe(false);
+      expect(fires(caseContext([{ args: [model, right.x, right.labels], output: 3, expected: 3 / 8 }], 'c', false, 'edges'))).toBe(true);
+    });
+  });
+
+  it('accuracy: a near-tie counts either way only if the label is one of the top two, and the message says how many', () => {
+    const rows = [
+      [0.1, 0.45, 0.45 - 5e-6], // near-tie of classes 1 and 2
+      [0.2, 0.3, 0.5], // class 2, sure
+      [0.4, 0.4 - 5e-6, 0.2], // near-tie of 0 and 1, top two not first in order
+    ];
+    // Labels: 2 (in the tie), 2 (sure), 2 (not in the tie): sure 1, ties 1.
+    expect(accuracyVerdict(rows, [2, 2, 2], 1 / 3)).toMatchObject({ score: 1, message: 'accuracy 0.3333333333333333 (1 of 3 images)' });
+    expect(accuracyVerdict(rows, [2, 2, 2], 2 / 3).score).toBe(1);
+    expect(accuracyVerdict(rows, [2, 2, 2], 1)).toMatchObject({ score: 0, message: 'your accuracy is 1, but the model classifies 1 of 3 images correctly: 0.3333333333333333 (up to 0.6666666666666666 counting 1 near-ties)' });
+    expect(accuracyVerdict(rows, [1, 2, 1], 1).score).toBe(1);
+    expect(accuracyVerdict([[0.3, 0.2, 0.5]], [0], 1)).toMatchObject({ score: 0, message: 'your accuracy is 1, but the model classifies 0 of 1 images correctly: 0' });
+    // A tie only of the top two: the label in third place gains nothing.
+    expect(accuracyVerdict([[0.45, 0.45 - 5e-6, 0.1]], [2], 1).score).toBe(0);
   });
 });
