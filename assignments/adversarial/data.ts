@@ -1,46 +1,21 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../grader/src/cases/rng.ts';
 import { MNIST_PIXELS, MNIST_SIDE } from '../../grader/src/data/mnist.ts';
-import { MODEL_FILE, modelDir, WEIGHTS_FILE } from '../../grader/src/models/store.ts';
+import { zoo } from '../../grader/src/models/resident.ts';
 import { type ClassData, testData } from '../../grader/src/models/train.ts';
-import { buildZooModel, zooModel } from '../../grader/src/models/zoo.ts';
+import { zooModel } from '../../grader/src/models/zoo.ts';
 
 /**
  * The inputs of the adversarial cases: a committed zoo model (digits-cnn, or digits04-cnn in
  * hidden cases) and test-split MNIST images of its digits.
  *
- * Case generators are synchronous, and tfjs's own loader is not, so the model is rebuilt here
- * from today's architecture (buildZooModel) and given the committed weights by name with
- * `loadWeights`, which is synchronous. models.test.ts checks that the committed model matches
- * today's architecture, so the two agree. Each model is built once per process: its weights
- * are tf.Variables, which a case's tfjs scope does not dispose, and nothing in grading
- * disposes argument models (the reference gets the same object, and may not dispose it).
+ * The models come from grader/src/models/resident.ts, built once per process.
  */
 export type ModelName = 'digits-cnn' | 'digits04-cnn';
 
-const models = new Map<string, tf.LayersModel>();
-const data = new Map<string, ClassData>();
+export { zoo };
 
-export function zoo(name: ModelName): tf.LayersModel {
-  const backend = tf.getBackend();
-  const key = `${name}@${backend}`;
-  let model = models.get(key);
-  if (!model) {
-    const dir = modelDir(name);
-    const json = JSON.parse(readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-    const specs = json.weightsManifest.flatMap((group) => group.weights);
-    const bytes = readFileSync(path.join(dir, WEIGHTS_FILE));
-    const weights = tf.tidy(() => tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs));
-    const built = buildZooModel(zooModel(name));
-    built.loadWeights(weights);
-    for (const w of Object.values(weights)) w.dispose();
-    model = built;
-    models.set(key, model);
-  }
-  return model;
-}
+const data = new Map<string, ClassData>();
 
 function testImages(name: ModelName): ClassData {
   let found = data.get(name);

@@ -17,6 +17,31 @@ export interface CallRecord<A, O> {
   args: A;
   output: O;
   expected: O;
+  /** The problem's follow-up call on this call's output (ProblemSpec.followUp), when it has one. */
+  followUp?: FollowUpRecord;
+}
+
+/** The follow-up's arguments (built from the student's output), its answer, and the reference pair's. */
+export interface FollowUpRecord {
+  args: unknown[];
+  output: unknown;
+  expected: unknown;
+}
+
+/**
+ * A second exported function that consumes what the problem's function returned, such as
+ * `decompress` after `compress`. After every call, the grader calls it with
+ * `args(callArgs, output)` in a fresh process, so its answer can come only from those
+ * arguments and never from anything the first call left behind; the reference's two
+ * functions run the same way on the reference's own output. A mistake in either function
+ * changes the problem's points (`mlgrade check` knows this).
+ */
+export interface FollowUpSpec<A, O> {
+  export: string;
+  args: (args: A, output: O) => unknown[];
+  reference: AnyFunction;
+  /** Validates what the follow-up returned, like ProblemSpec.output. */
+  output: z.ZodType;
 }
 
 /** What a check sees. `args`, `output` and `expected` are those of the first call. */
@@ -94,6 +119,15 @@ export interface ProblemSpec<A extends unknown[] = any[], O = any> {
   dependsOn?: string[];
   /** The reference implementation, run in the trusted grader process. */
   reference: (...args: A) => O | Promise<O>;
+  /**
+   * Set when the check never reads `expected` (it judges the answer by what it does, e.g. a
+   * trained model by its error on held-out data): grading then does not run the reference on
+   * each case, and `expected` is undefined. `mlgrade check` still grades the reference
+   * solution as a submission, so the reference is proven against the check all the same.
+   */
+  referenceUnused?: true;
+  /** A function graded together with this one on this one's output; see FollowUpSpec. */
+  followUp?: FollowUpSpec<A, O>;
   // NoInfer: the types come from `reference` alone; everything else is checked against them.
   /** Validates what the student returned (type, shape, finiteness) and copies it. */
   output: z.ZodType<NoInfer<O>>;
@@ -134,6 +168,8 @@ const fn = (what: string) => z.custom<AnyFunction>(isFunction, { error: `expecte
 const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).finite({ error: 'expected a positive number' });
 const identifier = z.string({ error: 'expected a name' }).regex(/^[A-Za-z_$][\w$]*$/, { error: 'expected a JavaScript identifier' });
 
+const zodSchema = z.custom((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', { error: 'expected a zod schema for the returned value' });
+
 const caseSchema = z
   .object({
     name: z.string({ error: 'expected a case name' }).min(1, { error: 'expected a case name' }),
@@ -158,7 +194,11 @@ const problemSchema = z.object({
   timeoutMs: positive.optional(),
   dependsOn: z.array(identifier).optional(),
   reference: fn('the reference implementation'),
-  output: z.custom((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', { error: 'expected a zod schema for the returned value' }),
+  referenceUnused: z.literal(true, { error: 'expected true or nothing' }).optional(),
+  followUp: z
+    .object({ export: identifier, args: fn('a follow-up argument builder'), reference: fn("the follow-up's reference"), output: zodSchema })
+    .optional(),
+  output: zodSchema,
   cases: z.array(caseSchema).min(1, { error: 'expected at least one case' }),
   check: fn('a check'),
   mistakes: z.array(mistakeSchema).optional(),
@@ -179,6 +219,7 @@ export const assignmentSchema = z
     const groups = new Map<string, Visibility>();
     a.problems.forEach((p, i) => {
       if (seen.has(p.export)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'export'], message: `duplicate problem "${p.export}"` });
+      if (p.followUp?.export === p.export) ctx.addIssue({ code: 'custom', path: ['problems', i, 'followUp', 'export'], message: `the follow-up must be another function than "${p.export}"` });
       (p.dependsOn ?? []).forEach((dep, j) => {
         if (!seen.has(dep)) {
           ctx.addIssue({ code: 'custom', path: ['problems', i, 'dependsOn', j], message: `"${dep}" is not a problem listed before this one` });

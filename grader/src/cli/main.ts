@@ -110,9 +110,11 @@ async function datasetsCommand(names: string[], flags: { preview?: string }): Pr
 async function trainModelsCommand(names: string[], flags: { out?: string }): Promise<number> {
   // Loaded here: tfjs and the data are not needed by other commands.
   const { ZOO, zooModel, MODELS_DIR } = await import('../models/zoo.ts');
+  const { DIGITS_DAE } = await import('../models/autoencoder.ts');
+  const trainDae = names.length === 0 || names.includes(DIGITS_DAE.name);
   let specs;
   try {
-    specs = names.length > 0 ? names.map(zooModel) : [...ZOO];
+    specs = names.length > 0 ? names.filter((n) => n !== DIGITS_DAE.name).map(zooModel) : [...ZOO];
   } catch (error) {
     process.stderr.write(`mlgrade: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -138,6 +140,24 @@ async function trainModelsCommand(names: string[], flags: { out?: string }): Pro
       process.stdout.write(`${summary}; wrote ${path.relative(process.cwd(), dir) || dir}\n`);
     }
     model.dispose();
+  }
+  if (trainDae) {
+    const { trainAutoencoder, saveAutoencoder } = await import('../models/autoencoder.ts');
+    const spec = DIGITS_DAE;
+    const { model, card } = await trainAutoencoder(spec, {
+      backend: backend.name,
+      onEpoch: (epoch, loss, seconds) => process.stderr.write(`${spec.name}  epoch ${String(epoch).padStart(2)}/${spec.training.epochs}  loss ${loss.toFixed(5)}  ${seconds.toFixed(1)} s\n`),
+    });
+    const summary = `${spec.name}: test MSE ${card.testReconstructionMse.toFixed(4)} clean (target ≤ ${spec.target.reconstructionMse}), ${card.testDenoisedMse.toFixed(4)} denoising noise of std ${spec.training.noiseStd} (target ≤ ${spec.target.denoisedMse}), trained in ${card.trainingSeconds.toFixed(0)} s`;
+    if (card.testReconstructionMse > spec.target.reconstructionMse || card.testDenoisedMse > spec.target.denoisedMse) {
+      process.stdout.write(`${summary}: OVER THE TARGET, not saved\n`);
+      code = 1;
+    } else {
+      const dir = await saveAutoencoder(model, card, flags.out ?? MODELS_DIR);
+      process.stdout.write(`${summary}; wrote ${path.relative(process.cwd(), dir) || dir}\n`);
+    }
+    model.encoder.dispose();
+    model.decoder.dispose();
   }
   return code;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type CallRecord, type CaseSpec, COURSE_PACKAGES, type ProblemSpec } from '../assignment/define.ts';
+import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, type ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
@@ -82,11 +82,11 @@ function failureOf(result: CallResult, exportName: string): { status: CaseStatus
 }
 
 /** The note for a call that changed an argument in place: it costs no points (the call got a copy). */
-function changedArgumentNote(problem: ProblemSpec, change: ArgumentChange): string {
-  const name = parameterNames(problem.reference)[change.index];
+function changedArgumentNote(exportName: string, reference: AnyFunction, change: ArgumentChange): string {
+  const name = parameterNames(reference)[change.index];
   const argument = name ? `\`${name}\`` : `argument ${change.index + 1}`;
   const where = change.path ? ` (${name ?? ''}${change.path}: ${change.before} → ${change.after})` : ` (${change.before} → ${change.after})`;
-  return `${problem.export} changed its argument ${argument} in place${where}. The grader gave it a copy, so this costs no points, but a caller's data would change under it: work on a copy instead`;
+  return `${exportName} changed its argument ${argument} in place${where}. The grader gave it a copy, so this costs no points, but a caller's data would change under it: work on a copy instead`;
 }
 
 interface CaseOutcome {
@@ -261,9 +261,11 @@ class Grader {
     if (session.loadFailure) return { ...none, status: 'error', message: session.loadFailure.message };
     const blocker = this.blockedBy(problem);
     if (blocker) return { ...none, status: 'skipped', message: `skipped: this problem depends on ${blocker}, which has not passed` };
-    const kind = session.exports[problem.export];
-    if (kind === undefined) return { ...none, status: 'error', message: `${spec.module} does not export ${problem.export}` };
-    if (kind !== 'function') return { ...none, status: 'error', message: `${problem.export} is exported as ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}, not a function` };
+    for (const name of [problem.export, ...(problem.followUp ? [problem.followUp.export] : [])]) {
+      const kind = session.exports[name];
+      if (kind === undefined) return { ...none, status: 'error', message: `${spec.module} does not export ${name}` };
+      if (kind !== 'function') return { ...none, status: 'error', message: `${name} is exported as ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}, not a function` };
+    }
 
     const tensorCase = this.tensors?.beginTensorCase();
     try {
@@ -275,7 +277,6 @@ class Grader {
 
   private async runCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>, tensorCase: TensorCase | undefined): Promise<CaseOutcome> {
     const none = { score: 0, output: '', durationMs: 0 };
-    const { session } = this;
     const calls = this.generateCalls(problem, c);
     const records: Array<CallRecord<unknown[], unknown>> = [];
     const printed: string[] = [];
@@ -285,31 +286,19 @@ class Grader {
       // Encoded before the reference runs: a reference that trains a model it was given must
       // not hand the student an already trained one.
       const sent = tensorCase ? await tensorCase.encode(args) : args;
-      const expected = await this.reference(problem, c, tensorCase ? tensorCase.forReference(args) : structuredClone(args));
-      const result = await session.call(problem.export, sent, this.callLimits(problem));
-      durationMs += result.durationMs;
-      const output = [result.stdout, result.stderr].map((text) => text.trimEnd()).filter((text) => text.length > 0).join('\n');
-      if (output) printed.push(output);
-      const failure = failureOf(result, problem.export);
-      if (failure) return { ...none, ...failure, output: printed.join('\n'), durationMs };
-      const { value: raw, leakedTensors, changedArgument } = result.outcome as Extract<CallResult['outcome'], { kind: 'ok' }>;
-      if (changedArgument) notes.push(changedArgumentNote(problem, changedArgument));
-      if (leakedTensors) {
-        notes.push(`${problem.export} left ${leakedTensors} tensor${leakedTensors === 1 ? '' : 's'} allocated; wrap temporary work in tf.tidy() or dispose() what you no longer need (this costs no points)`);
+      const forReference = tensorCase ? tensorCase.forReference(args) : structuredClone(args);
+      const expected = problem.referenceUnused ? undefined : await this.reference(problem, c, problem.reference, forReference);
+      const answer = await this.callStudent(problem, problem.export, sent, problem.output, tensorCase, notes, printed);
+      durationMs += answer.durationMs;
+      if ('failure' in answer) return { ...none, ...answer.failure, output: printed.join('\n'), durationMs };
+      const record: CallRecord<unknown[], unknown> = { args, output: answer.value, expected };
+      if (problem.followUp) {
+        const followUp = await this.followUp(problem, c, record, tensorCase, notes, printed);
+        durationMs += followUp.durationMs;
+        if ('failure' in followUp) return { ...none, ...followUp.failure, output: printed.join('\n'), durationMs };
+        record.followUp = followUp.record;
       }
-      let value: unknown = raw;
-      if (tensorCase) {
-        try {
-          value = await tensorCase.decode(raw);
-        } catch (error) {
-          return { ...none, status: 'fail', message: `${problem.export} returned a value the grader could not rebuild: ${(error as Error).message}`, output: printed.join('\n'), durationMs };
-        }
-      }
-      const validated = validateValue(problem.output, value, 'result');
-      if (!validated.ok) {
-        return { ...none, status: 'fail', message: `${problem.export} returned an invalid value: ${validated.message}`, output: printed.join('\n'), durationMs };
-      }
-      records.push({ args, output: validated.value, expected });
+      records.push(record);
     }
     const visible = (c.visibility ?? 'visible') === 'visible';
     const seed = this.seedFor(problem, c);
@@ -334,6 +323,67 @@ class Grader {
     return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes, figures: verdict.figures };
   }
 
+  /**
+   * One call of a student's function in the current child: its printed output and notes are
+   * collected, its value rebuilt (tensors) and validated; a failure comes back as the case's
+   * status and message.
+   */
+  private async callStudent(
+    problem: ProblemSpec,
+    name: string,
+    sent: unknown[],
+    schema: ProblemSpec['output'],
+    tensorCase: TensorCase | undefined,
+    notes: string[],
+    printed: string[],
+  ): Promise<{ value: unknown; durationMs: number } | { failure: { status: CaseStatus; message: string }; durationMs: number }> {
+    const result = await this.session.call(name, sent, this.callLimits(problem));
+    const { durationMs } = result;
+    const output = [result.stdout, result.stderr].map((text) => text.trimEnd()).filter((text) => text.length > 0).join('\n');
+    if (output) printed.push(output);
+    const failure = failureOf(result, name);
+    if (failure) return { failure, durationMs };
+    const { value: raw, leakedTensors, changedArgument } = result.outcome as Extract<CallResult['outcome'], { kind: 'ok' }>;
+    if (changedArgument) notes.push(changedArgumentNote(name, name === problem.export ? problem.reference : problem.followUp!.reference, changedArgument));
+    if (leakedTensors) {
+      notes.push(`${name} left ${leakedTensors} tensor${leakedTensors === 1 ? '' : 's'} allocated; wrap temporary work in tf.tidy() or dispose() what you no longer need (this costs no points)`);
+    }
+    let value: unknown = raw;
+    if (tensorCase) {
+      try {
+        value = await tensorCase.decode(raw);
+      } catch (error) {
+        return { failure: { status: 'fail', message: `${name} returned a value the grader could not rebuild: ${(error as Error).message}` }, durationMs };
+      }
+    }
+    const validated = validateValue(schema, value, 'result');
+    if (!validated.ok) return { failure: { status: 'fail', message: `${name} returned an invalid value: ${validated.message}` }, durationMs };
+    return { value: validated.value, durationMs };
+  }
+
+  /**
+   * The problem's follow-up (ProblemSpec.followUp) on one call's output, in a fresh process:
+   * the student's second function gets the student's output, the reference's gets the
+   * reference's.
+   */
+  private async followUp(
+    problem: ProblemSpec,
+    c: CaseSpec<unknown[]>,
+    record: CallRecord<unknown[], unknown>,
+    tensorCase: TensorCase | undefined,
+    notes: string[],
+    printed: string[],
+  ): Promise<{ record: FollowUpRecord; durationMs: number } | { failure: { status: CaseStatus; message: string }; durationMs: number }> {
+    const spec = problem.followUp!;
+    const args = spec.args(record.args, record.output);
+    const sent = tensorCase ? await tensorCase.encode(args) : args;
+    const expected = problem.referenceUnused ? undefined : await this.reference(problem, c, spec.reference, spec.args(tensorCase ? tensorCase.forReference(record.args) : structuredClone(record.args), record.expected));
+    this.session.recycle();
+    const answer = await this.callStudent(problem, spec.export, sent, spec.output, tensorCase, notes, printed);
+    if ('failure' in answer) return answer;
+    return { record: { args, output: answer.value, expected }, durationMs: answer.durationMs };
+  }
+
   private seedFor(problem: ProblemSpec, c: CaseSpec<unknown[]>): string {
     return caseSeed(c.visibility ?? 'visible', {
       assignment: this.options.assignment.spec.id,
@@ -355,11 +405,11 @@ class Grader {
    * Answers to plain-data arguments are remembered for the life of the process (see
    * reference-cache.ts), so grading many submissions computes each shared case once.
    */
-  private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, copy: unknown[]): Promise<unknown> {
-    const memory = this.tensors ? undefined : rememberedAnswer(problem.reference, copy);
+  private async reference(problem: ProblemSpec, c: CaseSpec<unknown[]>, reference: (...args: unknown[]) => unknown, copy: unknown[]): Promise<unknown> {
+    const memory = this.tensors ? undefined : rememberedAnswer(reference, copy);
     if (memory?.found) return memory.value;
     try {
-      const value: unknown = await problem.reference(...copy);
+      const value: unknown = await reference(...copy);
       memory?.remember(value);
       return value;
     } catch (error) {

@@ -72,14 +72,17 @@ function grader(assignment: LoadedAssignment): { grade: Grade; limit: number; cl
 
 /**
  * The problems whose points a submission that replaces `exports` of the reference can change:
- * the problems of those functions and, transitively, every problem that depends on one of them
+ * the problems of those functions, those whose follow-up is one of them and, transitively, every problem that depends on one of them
  * (a failed dependency skips its dependants). The reference's other functions are the
  * reference's own (see buildMistakeSubmission), so every other problem grades as the reference.
  */
 export function affectedProblems(spec: AssignmentSpec, exports: readonly string[]): string[] {
+  const replaced = new Set(exports);
   const affected = new Set(exports);
   // Problems list their dependencies before themselves (define.ts checks it): one pass suffices.
-  for (const p of spec.problems) if ((p.dependsOn ?? []).some((d) => affected.has(d))) affected.add(p.export);
+  for (const p of spec.problems) {
+    if ((p.followUp && replaced.has(p.followUp.export)) || (p.dependsOn ?? []).some((d) => affected.has(d))) affected.add(p.export);
+  }
   return spec.problems.map((p) => p.export).filter((name) => affected.has(name));
 }
 
