@@ -17,6 +17,8 @@ import base from './vitest.config.ts';
 export const END_TO_END_TESTS = [
   // Grades two adversarial submissions through the sandbox.
   'grader/test/adversarial-alternatives.test.ts',
+  // Grades two autoencoder submissions through the sandbox (training included).
+  'grader/test/autoencoders-alternatives.test.ts',
   'grader/test/bench.test.ts',
   'grader/test/cli.test.ts',
   'grader/test/contracts.test.ts',

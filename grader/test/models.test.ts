@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistSplit, mnistChecksum } from '../src/data/mnist.ts';
 import { CARD_FILE, loadModel, MODEL_FILE, ModelLoadError, readCard, saveModel, WEIGHTS_FILE } from '../src/models/store.ts';
+import { type AutoencoderSpec, buildAutoencoder, DIGITS_DAE, measureAutoencoder, readAutoencoderCard, saveAutoencoder, trainAutoencoder, zooAutoencoder } from '../src/models/autoencoder.ts';
 import { accuracyOn, testData, trainZooModel } from '../src/models/train.ts';
 import { buildZooModel, describeArchitecture, MODELS_DIR, ZOO, type ZooModelSpec } from '../src/models/zoo.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
@@ -111,5 +112,59 @@ describe('training', () => {
     expect(runs[0].card.data.trainImages).toBe(800 + 901);
     // Math.random is the native one again after training (seedrandom's generators are named `prng`).
     expect(Math.random.name).toBe('random');
+  });
+});
+
+describe(`the zoo's autoencoder ${DIGITS_DAE.name}`, () => {
+  it("has a valid card that names today's data split and reaches its targets", () => {
+    const card = readAutoencoderCard(DIGITS_DAE.name);
+    expect(card.name).toBe(DIGITS_DAE.name);
+    expect(card.training).toEqual(DIGITS_DAE.training);
+    expect(card.target).toEqual(DIGITS_DAE.target);
+    expect(card.data.trainSplitChecksum).toBe(mnistChecksum(loadMnistSplit('train')));
+    expect(card.data.testSplitChecksum).toBe(mnistChecksum(loadMnistSplit('test')));
+    expect(card.epochs).toHaveLength(DIGITS_DAE.training.epochs);
+    expect(card.testReconstructionMse).toBeLessThanOrEqual(DIGITS_DAE.target.reconstructionMse);
+    expect(card.testDenoisedMse).toBeLessThanOrEqual(DIGITS_DAE.target.denoisedMse);
+  });
+
+  it("loads (synchronously, as case generators need) as today's architecture and re-measures its card's errors", () => {
+    const card = readAutoencoderCard(DIGITS_DAE.name);
+    const model = zooAutoencoder();
+    const fresh = buildAutoencoder(DIGITS_DAE);
+    expect(describeArchitecture(model.encoder)).toEqual(card.encoder);
+    expect(describeArchitecture(model.decoder)).toEqual(card.decoder);
+    expect(card.encoder).toEqual(describeArchitecture(fresh.encoder));
+    expect(card.decoder).toEqual(describeArchitecture(fresh.decoder));
+    expect(model.encoder.countParams() + model.decoder.countParams()).toBe(card.parameters);
+    // The committed weights, not the initial ones: the two differ.
+    expect(Array.from(model.encoder.getWeights()[0].dataSync().slice(0, 5))).not.toEqual(Array.from(fresh.encoder.getWeights()[0].dataSync().slice(0, 5)));
+    fresh.encoder.dispose();
+    fresh.decoder.dispose();
+    const measured = measureAutoencoder(model, loadMnistSplit('test'), DIGITS_DAE.training.noiseStd, `${DIGITS_DAE.training.seed}/test`);
+    // Another backend (tfjs-node) rounds differently: 1 % of the error.
+    expect(Math.abs(measured.reconstructionMse - card.testReconstructionMse)).toBeLessThanOrEqual(0.01 * card.testReconstructionMse);
+    expect(Math.abs(measured.denoisedMse - card.testDenoisedMse)).toBeLessThanOrEqual(0.01 * card.testDenoisedMse);
+  });
+
+  it('trains reproducibly from its seed on one backend, and saves what it trained', async () => {
+    const spec: AutoencoderSpec = { ...DIGITS_DAE, name: 'tiny-dae', bottleneck: 4, hidden: 16, training: { ...DIGITS_DAE.training, epochs: 1, batchSize: 512 } };
+    const root = tempDir({});
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const { model, card } = await trainAutoencoder(spec, { backend: tf.getBackend() });
+      runs.push({ weights: [...model.encoder.getWeights(), ...model.decoder.getWeights()].map((w) => Array.from(w.dataSync())), card });
+      if (i === 0) {
+        await saveAutoencoder(model, card, root);
+        expect(readAutoencoderCard(spec.name, root)).toEqual(card);
+        const loaded = zooAutoencoder(spec, root);
+        expect([...loaded.encoder.getWeights(), ...loaded.decoder.getWeights()].map((w) => Array.from(w.dataSync()))).toEqual(runs[0].weights);
+      }
+      model.encoder.dispose();
+      model.decoder.dispose();
+    }
+    expect(runs[1].weights).toEqual(runs[0].weights);
+    expect(runs[1].card.epochs).toEqual(runs[0].card.epochs);
+    expect(runs[0].card.epochs[0]).toBeLessThan(0.25);
   });
 });
