@@ -15,3 +15,4 @@ export const pca = (
   solution: typeof import('../../solutions/pca/pca.ts'),
 ): Starter<typeof import('../../starter/pca/pca.ts')> => solution;
 export const adversarial = (solution: typeof import('../../solutions/adversarial/attack.ts')): Starter<typeof import('../../starter/adversarial/attack.ts')> => solution;
+export const autoencoders = (solution: typeof import('../../solutions/autoencoders/autoencoder.ts')): Starter<typeof import('../../starter/autoencoders/autoencoder.ts')> => solution;

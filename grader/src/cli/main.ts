@@ -231,8 +231,8 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
 
   program
     .command('train-models')
-    .description('train the model zoo (grader/models/) from fixed seeds on real MNIST, showing progress; a model under its target is not saved')
-    .argument('[name...]', 'model names (default: all): digits-cnn, digits04-cnn')
+    .description('train the model zoo (grader/models/) from fixed seeds on real MNIST, showing progress; a model that misses its target is not saved')
+    .argument('[name...]', 'model names (default: all): digits-cnn, digits04-cnn, digits-dae32')
     .option('--out <dir>', 'write <name>/ folders here instead of grader/models/')
     .addHelpText('after', '\nTakes a few minutes per model on the wasm backend. Review the cards, then commit grader/models/.\nExamples:\n  npm run train-models\n  npm run train-models -- digits04-cnn --out /tmp/zoo')
     .action(exitWith(state, trainModelsCommand));
