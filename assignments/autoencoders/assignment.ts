@@ -103,7 +103,7 @@ function checkBuild(ctx: CheckContext<[number], Autoencoder>): Verdict {
   const codes = tf.tidy(() => tf.concat([1, 10, 100].map((scale) => tf.mul(scale, tf.tensor2d(Array.from({ length: 8 * k }, () => ctx.rng.normal()), [8, k])))) as tf.Tensor2D);
   const x = digits(ctx.rng, 16, 'test');
   try {
-    const encoded = tf.tidy(() => ctx.output.encoder.predict(x) as tf.Tensor);
+    const encoded = tf.tidy(() => ctx.output.encoder.apply(x) as tf.Tensor);
     const finite = encoded.dataSync().every(Number.isFinite);
     encoded.dispose();
     return allOf([
@@ -301,11 +301,11 @@ function sampleCalls(n: number) {
 }
 
 function featuresOf(x: X): number[][] {
-  return tf.tidy(() => featureExtractor().predict(x) as tf.Tensor2D).arraySync();
+  return tf.tidy(() => featureExtractor().apply(x) as tf.Tensor2D).arraySync();
 }
 
 function labelsOf(x: X): number[] {
-  return Array.from(tf.tidy(() => (classifier().predict(x) as tf.Tensor).argMax(-1)).dataSync());
+  return Array.from(tf.tidy(() => (classifier().apply(x) as tf.Tensor).argMax(-1)).dataSync());
 }
 
 function checkSample(ctx: CheckContext<SampleArgs, X>): Verdict {
@@ -424,7 +424,7 @@ export default defineAssignment({
         {
           id: 'unsquashed-output',
           hint: "end the decoder with a sigmoid activation: a linear last layer can give pixels below 0 or above 1 for codes the encoder never produced",
-          matches: (ctx) => architecture(ctx.output, ctx.args[0]).score === 1 && range(tf.tidy(() => ctx.output.decoder.predict(tf.mul(100, tf.ones([1, ctx.args[0]]))) as tf.Tensor)).some((v) => v < 0 || v > 1),
+          matches: (ctx) => architecture(ctx.output, ctx.args[0]).score === 1 && range(tf.tidy(() => ctx.output.decoder.apply(tf.mul(100, tf.ones([1, ctx.args[0]]))) as tf.Tensor)).some((v) => v < 0 || v > 1),
         },
       ],
     }),

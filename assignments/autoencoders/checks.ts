@@ -79,7 +79,7 @@ export function range(t: tf.Tensor): [number, number] {
  * happens to produce: `codes` are the grader's own draws (standard normal times 1, 10, 100).
  */
 export function outputsInUnitRange(decoder: tf.LayersModel, codes: tf.Tensor2D): Verdict {
-  const out = tf.tidy(() => decoder.predict(codes) as tf.Tensor);
+  const out = tf.tidy(() => decoder.apply(codes) as tf.Tensor);
   try {
     const [low, high] = range(out);
     return invariant(
@@ -94,7 +94,7 @@ export function outputsInUnitRange(decoder: tf.LayersModel, codes: tf.Tensor2D):
 
 /** decoder(encoder(x)), computed by the grader. */
 export function reconstruction(model: Autoencoder, x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => model.decoder.predict(model.encoder.predict(x) as tf.Tensor) as tf.Tensor4D);
+  return tf.tidy(() => model.decoder.apply(model.encoder.apply(x) as tf.Tensor) as tf.Tensor4D);
 }
 
 export function meanSquaredError(a: tf.Tensor, b: tf.Tensor): number {
@@ -214,12 +214,12 @@ export function nearestDistances(samples: tf.Tensor4D, pool: tf.Tensor4D): Float
  */
 export function oneRangeReconstruction(model: Autoencoder, images: tf.Tensor4D, bits: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const codes = model.encoder.predict(images) as tf.Tensor2D;
+    const codes = model.encoder.apply(images) as tf.Tensor2D;
     const [low, high] = range(codes);
     const levels = 2 ** bits - 1;
     const step = high > low ? (high - low) / levels : 1;
     const quantised = tf.add(low, tf.mul(tf.round(tf.div(tf.sub(codes, low), step)), step));
-    return model.decoder.predict(quantised) as tf.Tensor4D;
+    return model.decoder.apply(quantised) as tf.Tensor4D;
   });
 }
 

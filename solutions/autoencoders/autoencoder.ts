@@ -105,7 +105,7 @@ export function inpaint(model: Autoencoder, images: tf.Tensor4D, mask: tf.Tensor
 
 /** The codes of `images` as float64 rows. */
 function codesOf(model: Autoencoder, images: tf.Tensor4D): number[][] {
-  const codes = tf.tidy(() => model.encoder.predict(images) as tf.Tensor2D);
+  const codes = tf.tidy(() => model.encoder.apply(images) as tf.Tensor2D);
   try {
     return codes.arraySync();
   } finally {
@@ -147,7 +147,7 @@ export function sampleImages(model: Autoencoder, trainingImages: tf.Tensor4D, n:
     const e = Array.from({ length: k }, () => gaussian(random));
     return mean.map((mu, i) => mu + l[i].reduce((s, v, j) => s + v * e[j], 0));
   });
-  return tf.tidy(() => model.decoder.predict(tf.tensor2d(drawn, [n, k])) as tf.Tensor4D);
+  return tf.tidy(() => model.decoder.apply(tf.tensor2d(drawn, [n, k])) as tf.Tensor4D);
 }
 
 /**
@@ -190,5 +190,5 @@ export function decompress(model: Autoencoder, bytes: Uint8Array, count: number,
     const [low, high] = [header[2 * j], header[2 * j + 1]];
     codes[i] = low + (q / levels) * (high - low);
   }
-  return tf.tidy(() => model.decoder.predict(tf.tensor2d(codes, [count, k])) as tf.Tensor4D);
+  return tf.tidy(() => model.decoder.apply(tf.tensor2d(codes, [count, k])) as tf.Tensor4D);
 }
