@@ -4,7 +4,7 @@ import { loadAssignment } from '../src/assignment/load.ts';
 import { render } from '../src/report/render.ts';
 import type { Result } from '../src/result/schema.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { GRADING_BACKEND, PROJECT_ROOT } from './helpers.ts';
+import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
 
 // The adversarial checks measure what an attack does to the model (loss reached, the ε-ball,
 // accuracy), not agreement with the reference pixel by pixel, so every correct attack must get
@@ -25,14 +25,6 @@ const TIMEOUT_MS = 400_000;
 
 const grade = (fixture: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir: path.join(FIXTURES, fixture), student, seed: '0', secret: 'test-secret' });
 
-/** Per problem: name, score, maximum, and why each case that did not pass failed. */
-function scorecard(result: Result): Array<[string, number, number, string[]]> {
-  return result.problems.map((p) => [p.name, p.score, p.maxScore, p.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name} (${c.status}): ${c.message}`)]);
-}
-
-function fullMarks(result: Result): Array<[string, number, number, string[]]> {
-  return result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
-}
 
 // One after the other: each tensor case runs in a tfjs scope of the grader process
 // (tf.engine().startScope/endScope), and scopes are global to the process, so two tensor

@@ -8,7 +8,7 @@ import { svd } from '../src/linalg/svd.ts';
 import type { Result } from '../src/result/schema.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
-import { GRADING_BACKEND, PROJECT_ROOT } from './helpers.ts';
+import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
 
 // The autoencoder checks judge models by what they do on digits the student's code never saw
 // (errors against PCA, denoising ratios, Fréchet distances, PSNR), so every correct
@@ -31,11 +31,6 @@ const TIMEOUT_MS = 600_000;
 
 const grade = (fixture: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir: path.join(FIXTURES, fixture), student, seed: '0', secret: 'test-secret' });
 
-function scorecard(result: Result): Array<[string, number, number, string[]]> {
-  return result.problems.map((p) => [p.name, p.score, p.maxScore, p.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name} (${c.status}): ${c.message}`)]);
-}
-
-const fullMarks = (result: Result): Array<[string, number, number, string[]]> => result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
 
 // One after the other: tensor cases run in tfjs scopes of the grader process, which are
 // global, so two tensor gradings interleaved in one process would dispose each other's inputs.

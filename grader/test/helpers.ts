@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { PROJECT_ROOT } from '../src/assignment/load.ts';
+import type { Result } from '../src/result/schema.ts';
 import { SandboxSession, type SessionOptions } from '../src/sandbox/session.ts';
 
 const created: string[] = [];
@@ -63,3 +64,13 @@ export const AUTO_BACKEND: 'node' | 'wasm' = (() => {
 export const GRADING_BACKEND: string = process.env.MLGRADE_BACKEND || AUTO_BACKEND;
 
 export { PROJECT_ROOT };
+
+/** Per problem of a Result: name, score, maximum, and why each case that did not pass failed. */
+export function scorecard(result: Result): Array<[string, number, number, string[]]> {
+  return result.problems.map((p) => [p.name, p.score, p.maxScore, p.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name} (${c.status}): ${c.message}`)]);
+}
+
+/** What scorecard gives for full marks. */
+export function fullMarks(result: Result): Array<[string, number, number, string[]]> {
+  return result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
+}

@@ -6,7 +6,7 @@ import { loadAssignment } from '../src/assignment/load.ts';
 import { render } from '../src/report/render.ts';
 import type { Result } from '../src/result/schema.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { GRADING_BACKEND, PROJECT_ROOT, tempDir } from './helpers.ts';
+import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard, tempDir } from './helpers.ts';
 
 // The pca checks test mathematical invariants, so every correct method must get full marks,
 // not only the reference's ml-matrix SVD. Two independently written submissions prove it:
@@ -25,14 +25,6 @@ const TIMEOUT_MS = 240_000;
 const gradeDir = (submissionDir: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir, student, seed: '0', secret: 'test-secret' });
 const grade = (fixture: string, student: string): Promise<Result> => gradeDir(path.join(FIXTURES, fixture), student);
 
-/** Per problem: name, score, maximum, and why each case that did not pass failed. */
-function scorecard(result: Result): Array<[string, number, number, string[]]> {
-  return result.problems.map((p) => [p.name, p.score, p.maxScore, p.cases.filter((c) => c.status !== 'pass').map((c) => `${c.name} (${c.status}): ${c.message}`)]);
-}
-
-function fullMarks(result: Result): Array<[string, number, number, string[]]> {
-  return result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
-}
 
 /**
  * The power fixture with its `svd` replaced by sqrt-eigen-svd.ts (σ = √λ, unsorted): zero

@@ -1,10 +1,12 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { loadMnistSplit, MNIST_CREDIT, MNIST_PIXELS, MNIST_SIDE, mnistChecksum, type MnistData } from '../data/mnist.ts';
-import { CARD_FILE, MODEL_FILE, modelDir, WEIGHTS_FILE } from './store.ts';
+import { loadWeightsSync } from './resident.ts';
+import { CARD_FILE, modelDir, trainingDataSchema, writeLayersModel } from './store.ts';
+import { shuffledIndices } from './train.ts';
 import { describeArchitecture, MODELS_DIR } from './zoo.ts';
 
 /**
@@ -62,13 +64,7 @@ export const autoencoderCardSchema = z.strictObject({
   decoder: z.array(z.string()),
   parameters: z.number().int().positive(),
   training: z.strictObject({ seed: z.string(), epochs: z.number().int().positive(), batchSize: z.number().int().positive(), learningRate: z.number().positive(), noiseStd: z.number().nonnegative(), noisyFraction: z.number().min(0).max(1) }),
-  data: z.strictObject({
-    source: z.string(),
-    trainImages: z.number().int().positive(),
-    testImages: z.number().int().positive(),
-    trainSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
-    testSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
-  }),
+  data: trainingDataSchema,
   backend: z.string(),
   tfjsVersion: z.string(),
   trainingSeconds: z.number().nonnegative(),
@@ -170,11 +166,7 @@ export async function trainAutoencoder(spec: AutoencoderSpec, options: { backend
   const started = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     const epochStarted = performance.now();
-    const order = Array.from({ length: train.count }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = shuffledIndices(train.count, random);
     let sum = 0;
     let batches = 0;
     for (let start = 0; start < train.count; start += batchSize) {
@@ -220,20 +212,7 @@ const PARTS = ['encoder', 'decoder'] as const;
 /** Writes encoder/ and decoder/ (model.json and weights.bin each, tfjs's format) and card.json into grader/models/<name>/ (or `root`). */
 export async function saveAutoencoder(model: Autoencoder, card: AutoencoderCard, root = MODELS_DIR): Promise<string> {
   const dir = modelDir(card.name, root);
-  for (const part of PARTS) {
-    const partDir = path.join(dir, part);
-    mkdirSync(partDir, { recursive: true });
-    await model[part].save(
-      tf.io.withSaveHandler((artifacts) => {
-        const weightData = artifacts.weightData;
-        if (!(weightData instanceof ArrayBuffer)) throw new Error('saveAutoencoder: expected the weights as one ArrayBuffer');
-        writeFileSync(path.join(partDir, WEIGHTS_FILE), new Uint8Array(weightData));
-        const json = { format: 'layers-model', generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`, convertedBy: null, modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }] };
-        writeFileSync(path.join(partDir, MODEL_FILE), `${JSON.stringify(json)}\n`);
-        return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const, weightDataBytes: weightData.byteLength } });
-      }),
-    );
-  }
+  for (const part of PARTS) await writeLayersModel(model[part], path.join(dir, part));
   writeFileSync(path.join(dir, CARD_FILE), `${JSON.stringify(autoencoderCardSchema.parse(card), null, 2)}\n`);
   return dir;
 }
@@ -253,14 +232,7 @@ export function zooAutoencoder(spec: AutoencoderSpec = DIGITS_DAE, root = MODELS
   let model = resident.get(key);
   if (!model) {
     const built = buildAutoencoder(spec);
-    for (const part of PARTS) {
-      const partDir = path.join(modelDir(spec.name, root), part);
-      const json = JSON.parse(readFileSync(path.join(partDir, MODEL_FILE), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-      const bytes = readFileSync(path.join(partDir, WEIGHTS_FILE));
-      const weights = tf.tidy(() => tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), json.weightsManifest.flatMap((g) => g.weights)));
-      built[part].loadWeights(weights);
-      for (const w of Object.values(weights)) w.dispose();
-    }
+    for (const part of PARTS) loadWeightsSync(built[part], path.join(modelDir(spec.name, root), part));
     model = built;
     resident.set(key, model);
   }

@@ -15,19 +15,22 @@ import { buildZooModel, zooModel } from './zoo.ts';
  */
 const models = new Map<string, tf.LayersModel>();
 
+/** Gives `model` the weights committed in `dir` (model.json's manifest and weights.bin), by name, synchronously. */
+export function loadWeightsSync(model: tf.LayersModel, dir: string): void {
+  const json = JSON.parse(readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
+  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  const bytes = readFileSync(path.join(dir, WEIGHTS_FILE));
+  const weights = tf.tidy(() => tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs));
+  model.loadWeights(weights);
+  for (const w of Object.values(weights)) w.dispose();
+}
+
 export function zoo(name: string): tf.LayersModel {
   const key = `${name}@${tf.getBackend()}`;
   let model = models.get(key);
   if (!model) {
-    const dir = modelDir(name);
-    const json = JSON.parse(readFileSync(path.join(dir, MODEL_FILE), 'utf8')) as { weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-    const specs = json.weightsManifest.flatMap((group) => group.weights);
-    const bytes = readFileSync(path.join(dir, WEIGHTS_FILE));
-    const weights = tf.tidy(() => tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs));
-    const built = buildZooModel(zooModel(name));
-    built.loadWeights(weights);
-    for (const w of Object.values(weights)) w.dispose();
-    model = built;
+    model = buildZooModel(zooModel(name));
+    loadWeightsSync(model, modelDir(name));
     models.set(key, model);
   }
   return model;

@@ -15,6 +15,16 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const CARD_FILE = 'card.json';
 
+/** The data a model was trained and tested on, as every card records it. */
+export const trainingDataSchema = z.strictObject({
+  source: z.string(),
+  trainImages: z.number().int().positive(),
+  testImages: z.number().int().positive(),
+  /** mnistChecksum of the train part (all digits), so a card names exactly the data. */
+  trainSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
+  testSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 export const modelCardSchema = z.strictObject({
   name: z.string(),
   description: z.string(),
@@ -30,14 +40,7 @@ export const modelCardSchema = z.strictObject({
     halveEvery: z.number().int().positive(),
     shift: z.number().int().min(0),
   }),
-  data: z.strictObject({
-    source: z.string(),
-    trainImages: z.number().int().positive(),
-    testImages: z.number().int().positive(),
-    /** mnistChecksum of the train part (all digits), so a card names exactly the data. */
-    trainSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
-    testSplitChecksum: z.string().regex(/^[0-9a-f]{64}$/),
-  }),
+  data: trainingDataSchema,
   backend: z.string(),
   tfjsVersion: z.string(),
   trainingSeconds: z.number().nonnegative(),
@@ -110,14 +113,13 @@ export async function loadModel(name: string, root = MODELS_DIR): Promise<tf.Lay
   }
 }
 
-/** Writes model.json, weights.bin and card.json into grader/models/<card.name>/ (or `root`). */
-export async function saveModel(model: tf.LayersModel, card: ModelCard, root = MODELS_DIR): Promise<string> {
-  const dir = modelDir(card.name, root);
+/** Writes a layers model as model.json and weights.bin (tfjs's own format) into `dir`. */
+export async function writeLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler((artifacts) => {
       const weightData = artifacts.weightData;
-      if (!(weightData instanceof ArrayBuffer)) throw new Error('saveModel: expected the weights as one ArrayBuffer');
+      if (!(weightData instanceof ArrayBuffer)) throw new Error('writeLayersModel: expected the weights as one ArrayBuffer');
       writeFileSync(path.join(dir, WEIGHTS_FILE), new Uint8Array(weightData));
       const manifest = [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }];
       const json = { format: 'layers-model', generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`, convertedBy: null, modelTopology: artifacts.modelTopology, weightsManifest: manifest };
@@ -125,6 +127,12 @@ export async function saveModel(model: tf.LayersModel, card: ModelCard, root = M
       return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const, weightDataBytes: weightData.byteLength } });
     }),
   );
+}
+
+/** Writes model.json, weights.bin and card.json into grader/models/<card.name>/ (or `root`). */
+export async function saveModel(model: tf.LayersModel, card: ModelCard, root = MODELS_DIR): Promise<string> {
+  const dir = modelDir(card.name, root);
+  await writeLayersModel(model, dir);
   writeFileSync(path.join(dir, CARD_FILE), `${JSON.stringify(modelCardSchema.parse(card), null, 2)}\n`);
   return dir;
 }

@@ -56,6 +56,16 @@ function shiftedImage(from: Float32Array, index: number, dx: number, dy: number,
   }
 }
 
+/** 0…count−1 in a random order from `random` (Fisher–Yates): a training epoch's batch order. */
+export function shuffledIndices(count: number, random: () => number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 export interface EpochProgress {
   epoch: number;
   epochs: number;
@@ -95,11 +105,7 @@ export async function trainZooModel(
       const epochStarted = performance.now();
       // Adam reads its learning rate at every step; the schedule halves it every `halveEvery` epochs.
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate * 0.5 ** Math.floor(epoch / halveEvery);
-      const order = Array.from({ length: train.count }, (_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rng() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = shuffledIndices(train.count, rng);
       let lossSum = 0;
       let accuracySum = 0;
       let batches = 0;
