@@ -441,6 +441,14 @@ export const train = (x: number): number => x;
     expect(JSON.parse(pack.cases[0].message.split('\n')[0])).toMatchObject({ args: ['stashed', 3], output: [] });
   });
 
+  it('stay in a fresh process when the problems of a phase share one (shareProcesses, for staff code)', async () => {
+    const assignment = await loadAssignment('pair', root);
+    const shared = await gradeSubmission({ assignment, submissionDir: path.join(root, 'stash'), student: 's1', seed: '0', secret: 'test-secret', shareProcesses: true });
+    expect(problem(shared, 'pack').score).toBe(0);
+    const reference = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 's1', seed: '0', secret: 'test-secret', shareProcesses: true });
+    expect(serializeResult(withoutTiming(reference))).toBe(serializeResult(withoutTiming(await grade(assignment.solutionDir))));
+  });
+
   it('name a missing follow-up function', async () => {
     const pack = problem(await grade('no-unpack'), 'pack');
     expect(pack.cases.map((c) => [c.status, c.message])).toEqual([['error', 'main.ts does not export unpack'], ['error', 'main.ts does not export unpack']]);
@@ -475,5 +483,35 @@ export default defineAssignment({ id: 'self', title: 'T', module: 'main.ts', pro
       'solutions/self/main.ts': 'export const f = (x: number): number => x;\n',
     });
     await expect(loadAssignment('self', dir)).rejects.toThrow(/the follow-up must be another function than "f"/);
+  });
+});
+
+describe('shareProcesses', () => {
+  // f leaves a mark in its process's globals; g reports whether it sees one.
+  const root = tempDir({
+    'assignments/marks/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'marks', title: 'T', module: 'main.ts', problems: [
+  { export: 'f', title: 'F', points: 1, reference: () => 1, output: z.number(), cases: [{ name: 'a', args: () => [] }, { name: 'h', visibility: 'hidden', args: () => [] }],
+    check: () => ({ score: 1, message: '' }) },
+  { export: 'g', title: 'G', points: 1, reference: () => 0, output: z.number(), cases: [{ name: 'a', args: () => [] }, { name: 'h', visibility: 'hidden', args: () => [] }],
+    check: ({ output }) => ({ score: 1, message: String(output) }) },
+] });
+`,
+    'solutions/marks/main.ts': 'const store = globalThis as { marks?: number };\nexport const f = (): number => (store.marks = (store.marks ?? 0) + 1);\nexport const g = (): number => store.marks ?? 0;\n',
+  });
+  const seen = async (shareProcesses: boolean): Promise<string[]> => {
+    const assignment = await loadAssignment('marks', root);
+    const result = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir, student: 's1', seed: '0', secret: 'test-secret', shareProcesses });
+    return problem(result, 'g').cases.map((c) => `${c.name}: ${c.message}`);
+  };
+
+  it('by default every problem starts in a fresh process: g never sees what f did', async () => {
+    expect(await seen(false)).toEqual(['a: 0', 'h: passed (this case is not visible: details are withheld)']);
+  });
+
+  it('shared (for staff code): the problems of one phase run in one process', async () => {
+    // The visible phase runs f's case a, then g's case a, in one process: g sees f's mark.
+    expect(await seen(true)).toEqual(['a: 1', 'h: passed (this case is not visible: details are withheld)']);
   });
 });

@@ -54,7 +54,9 @@ type Grade = (submissionDir: string, options?: { student?: string; problems?: re
  * process-wide): they run side by side in a GradingPool.
  */
 function grader(assignment: LoadedAssignment): { grade: Grade; limit: number; close: () => void } {
-  const fixed = (student = SELF_CHECK_STUDENTS[0]) => ({ student, seed: '0', secret: SELF_CHECK_SECRET });
+  // Every submission the self-check grades is the staff's own (reference, starter, mistake
+  // files), so the problems of a phase share a sandboxed process (GradeOptions.shareProcesses).
+  const fixed = (student = SELF_CHECK_STUDENTS[0]) => ({ student, seed: '0', secret: SELF_CHECK_SECRET, shareProcesses: true });
   if (!assignment.spec.tensors) {
     return {
       grade: (submissionDir, { student, problems } = {}) => gradeSubmission({ assignment, submissionDir, problems, ...fixed(student) }),

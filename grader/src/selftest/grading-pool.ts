@@ -23,6 +23,8 @@ export interface PoolGrading {
   seed: string;
   secret: string;
   problems?: readonly string[];
+  /** See GradeOptions.shareProcesses: for the staff's own submissions only. */
+  shareProcesses?: boolean;
 }
 
 /** What a grading process sends back: the Result, or why grading failed. */
