@@ -103,6 +103,7 @@ export default mergeConfig(
       // engine test files: 0.9 s per run instead of 1.9 s. Stryker still starts each run in a
       // fresh worker, and these tests share no state (they all pass in one worker: --isolate=false).
       isolate: false,
+      maxWorkers: 1,
       // Switches each mutant on before the modules load; see that file for why.
       setupFiles: ['grader/src/mutation/activate-early.ts'],
       // Mutated code is instrumented (every expression asks which mutant is active, and the
