@@ -81,6 +81,8 @@ export function range(t: tf.Tensor): [number, number] {
 export function outputsInUnitRange(decoder: tf.LayersModel, codes: tf.Tensor2D): Verdict {
   const out = tf.tidy(() => decoder.apply(codes) as tf.Tensor);
   try {
+    // range() passes over NaN, so a decoder that gives NaN is failed here first.
+    if (!out.dataSync().every(Number.isFinite)) return fail(`on ${codes.shape[0]} random codes the decoder gives NaN or Infinity; pixels must stay in [0, 1] for any code`);
     const [low, high] = range(out);
     return invariant(
       low >= 0 && high <= 1,

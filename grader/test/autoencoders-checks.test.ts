@@ -277,6 +277,17 @@ describe('outputsInUnitRange', () => {
     );
   });
 
+  it('fails a decoder that gives NaN or Infinity, which range() passes over', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const out = tf.tensor4d([0.5, bad, 0.25, 0.75], [1, 2, 2, 1]);
+      const decoder = { apply: () => out } as unknown as tf.LayersModel;
+      expect(outputsInUnitRange(decoder, tf.tensor2d([[0.5], [1]]))).toEqual({ score: 0, message: 'on 2 random codes the decoder gives NaN or Infinity; pixels must stay in [0, 1] for any code' });
+      expect(out.isDisposed).toBe(true);
+    }
+    // Only NaN: range() alone would report [Infinity, -Infinity] and pass.
+    expect(range(tf.tensor1d([Number.NaN]))).toEqual([Infinity, -Infinity]);
+  });
+
   it('disposes of the decoded batch', () => {
     const out = tf.zeros([1, 28, 28, 1]);
     const decoder = { predict: () => out, apply: () => out } as unknown as tf.LayersModel;
