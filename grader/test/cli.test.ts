@@ -105,11 +105,24 @@ describe('the mlgrade command', () => {
     expect(result.problems[0].cases[0].message).toBe('conv2d threw Error: process.kill is not available to code being graded');
   });
 
+  it('grades an existing folder without the module as nothing submitted: 0, with the reason', () => {
+    const { code, stdout } = mlgrade('grade', 'pca', '--submission', tempDir({}), '--format', 'classroom');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { status: string; max_score: number; tests: Array<{ score: number; status: string; message: string }> };
+    expect(report.status).toBe('error');
+    expect(report.max_score).toBe(90);
+    expect(report.tests.every((t) => t.score === 0 && t.status === 'error' && t.message.includes('pca.ts was not found'))).toBe(true);
+  });
+
   it('exits 2 with a one-line reason on usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [['grade', 'nope'], /^mlgrade: no assignment "nope" \(looked for assignments\/nope\/assignment.ts\); known assignments: .*cnn-layers/],
       [['grade'], /^mlgrade: name an assignment \(.*\) or pass --all/],
-      [['grade', 'cnn-layers', '--format', 'pdf'], /^mlgrade: unknown format "pdf"; choose from console, md, html, json, gradescope/],
+      [['grade', 'cnn-layers', '--format', 'pdf'], /^mlgrade: unknown format "pdf"; choose from console, md, html, json, gradescope, classroom/],
+      // A TA's typo must not become a student's recorded zero.
+      [['grade', 'pca', '--submission', '/nonexistent/student-42'], /^mlgrade: --submission \/nonexistent\/student-42: no such folder\n$/],
+      [['grade', 'pca', '--submission', 'package.json'], /^mlgrade: --submission package.json: not a folder\n$/],
+      [['grade', 'pca', '--gradescope-hidden', 'secret'], /^mlgrade: --gradescope-hidden takes one of visible, after_due_date, after_published, hidden, not "secret"\n$/],
       [['grade', 'cnn-layers', '--bogus'], /^error: unknown option '--bogus'/],
       [['frobnicate'], /^error: unknown command 'frobnicate'/],
     ];

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { VISIBILITIES, type Visibility } from '../assignment/define.ts';
 import { AssignmentError, listAssignmentIds, loadAssignment } from '../assignment/load.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { DEVELOPMENT_SECRET } from '../run/seeds.ts';
@@ -33,6 +34,15 @@ function warnAboutSecret(): void {
   }
 }
 
+/** Why `dir` cannot be a submission folder, or undefined when it is a folder. */
+function notAFolder(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'not a folder';
+  } catch {
+    return 'no such folder';
+  }
+}
+
 interface GradeFlags {
   all?: boolean;
   submission?: string;
@@ -41,6 +51,7 @@ interface GradeFlags {
   format: string;
   out?: string;
   timeLimit?: string;
+  gradescopeHidden: string;
 }
 
 async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
@@ -49,8 +60,14 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
   if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
   const formats = parseFormats(flags.format);
+  if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
+  const gradescope = { hiddenAs: flags.gradescopeHidden as Visibility };
   const timeLimitMs = flags.timeLimit === undefined ? undefined : Number(flags.timeLimit) * 1000;
   if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${flags.timeLimit}"`);
+  // A mistyped path is the TA's error, not the student's: it must not become a recorded zero.
+  // (A folder without the module is still graded: nothing was submitted, and that scores 0.)
+  const problem = flags.submission === undefined ? undefined : notAFolder(flags.submission);
+  if (problem) throw new UsageError(`--submission ${flags.submission}: ${problem}`);
   warnAboutSecret();
   for (const id of selected) {
     const assignment = await loadAssignment(id);
@@ -59,7 +76,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
     const result = await gradeSubmission({ assignment, submissionDir, student: flags.student, seed: flags.seed, timeLimitMs, onCase: progress });
     if (progress) process.stderr.write('\r\x1b[2K');
     for (const format of formats) {
-      const text = render(format, result, { color: format === 'console' && !flags.out && useColor() });
+      const text = render(format, result, { color: format === 'console' && !flags.out && useColor(), gradescope });
       if (flags.out) {
         // With --all (or several ids) each assignment gets its own folder, however many there are.
         const dir = flags.all || selected.length > 1 ? path.join(flags.out, id) : flags.out;
@@ -191,6 +208,7 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
     .option('--out <dir>', 'write reports into this folder instead of stdout')
     .option('--time-limit <seconds>', 'budget for grading each submission; cases not reached are skipped and points earned are kept')
+    .option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`, 'visible')
     .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
     .action(exitWith(state, gradeCommand));
 

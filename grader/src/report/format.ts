@@ -1,8 +1,13 @@
 import type { CaseResult, CaseStatus, Figure, ProblemStatus } from '../result/schema.ts';
 
+/** A score rounded to hundredths: 3.333333 → 3.33, 83.99999999999999 → 84. */
+export function roundScore(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 /** Scores are shown with at most two decimals: 3.333333 → 3.33, 10 → 10. */
 export function formatScore(value: number): string {
-  return String(Math.round(value * 100) / 100);
+  return String(roundScore(value));
 }
 
 export const STATUS_SYMBOL: Record<CaseStatus | ProblemStatus, string> = {

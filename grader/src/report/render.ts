@@ -5,9 +5,12 @@ import { PROJECT_ROOT } from '../assignment/load.ts';
 import { type ProblemResult, type Result, serializeResult } from '../result/schema.ts';
 import { renderConsole } from './console.ts';
 import { figureUri, formatScore, showMessage, STATUS_SYMBOL } from './format.ts';
-import { toGradescope } from './gradescope.ts';
+import { toClassroom } from './classroom.ts';
+import { toExercism } from './exercism.ts';
+import { type GradescopeOptions, toGradescope } from './gradescope.ts';
+import { toJUnit } from './junit.ts';
 
-export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope'] as const;
+export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope', 'classroom', 'exercism', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** File names used when a report is written to a folder (`--out`). */
@@ -17,6 +20,9 @@ export const FILE_NAMES: Record<Format, string> = {
   html: 'report.html',
   json: 'result.json',
   gradescope: 'results.json',
+  classroom: 'classroom.json',
+  exercism: 'exercism.json',
+  junit: 'junit.xml',
 };
 
 const handlebars = Handlebars.create();
@@ -46,7 +52,7 @@ export function template(name: string): HandlebarsTemplateDelegate {
 }
 
 /** Every report is a pure function of the Result. */
-export function render(format: Format, result: Result, options: { color?: boolean } = {}): string {
+export function render(format: Format, result: Result, options: { color?: boolean; gradescope?: GradescopeOptions } = {}): string {
   switch (format) {
     case 'console':
       return renderConsole(result, options);
@@ -57,7 +63,13 @@ export function render(format: Format, result: Result, options: { color?: boolea
     case 'json':
       return serializeResult(result);
     case 'gradescope':
-      return `${JSON.stringify(toGradescope(result), null, 2)}\n`;
+      return `${JSON.stringify(toGradescope(result, options.gradescope), null, 2)}\n`;
+    case 'classroom':
+      return `${JSON.stringify(toClassroom(result))}\n`;
+    case 'exercism':
+      return `${JSON.stringify(toExercism(result), null, 2)}\n`;
+    case 'junit':
+      return toJUnit(result);
   }
 }
 
