@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckContext, ProblemSpec } from '../src/assignment/define.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { allClose, allCloseFields, formatNumber } from '../src/checks/allclose.ts';
-import { numericalGradient, numericalGradientVector, relativeError } from '../src/checks/gradient.ts';
+import { normRelativeError, numericalGradient, numericalGradientVector, relativeError } from '../src/checks/gradient.ts';
 import { deepClose, matchingMistakes, sameAs } from '../src/checks/mistakes.ts';
 import { describeValue, formatPath } from '../src/checks/path.ts';
 import { boolean, finiteNumber, matrix, record, validateValue, vector } from '../src/checks/values.ts';
@@ -447,6 +447,30 @@ describe('numerical gradients', () => {
     expect(relativeError([0], [1e-10])).toBeCloseTo(0.01, 15);
     expect(relativeError([-1], [1])).toBe(1);
     expect(relativeError([], [])).toBe(0);
+  });
+
+  it('normRelativeError is ‖a − b‖ / max(1e-8, ‖a‖ + ‖b‖) over all entries', () => {
+    expect(normRelativeError([3, 0], [0, 4])).toBeCloseTo(5 / 7, 15);
+    expect(normRelativeError([[3], [4]], [[3], [4]])).toBe(0);
+    expect(normRelativeError([[1, 0]], [[1, 1e-9]])).toBeCloseTo(1e-9 / 2, 20);
+    // A nearly zero entry does not decide alone, as it does entry-wise.
+    expect(relativeError([1, 1e-7], [1, 2e-7])).toBeCloseTo(1 / 3, 12);
+    expect(normRelativeError([1, 1e-7], [1, 2e-7])).toBeCloseTo(5e-8, 20);
+    expect(normRelativeError([0], [1e-14])).toBeCloseTo(1e-6, 20);
+    expect(normRelativeError([-2], [2])).toBe(1);
+    expect(normRelativeError([], [])).toBe(0);
+    expect(normRelativeError([1, NaN], [1, 1])).toBeNaN();
+    expect(() => normRelativeError([[1, 2]], [1, 2, 3])).toThrow('normRelativeError: sizes differ (2 vs 3)');
+  });
+
+  it('numericalGradient takes a step per entry', () => {
+    // f = x⁵ in one entry: the fourth-order difference is off by exactly 4h⁴ at x = 0.
+    const f = (m: number[][]) => m[0][0] ** 5 + m[0][1] ** 5;
+    const g = numericalGradient(f, [[0, 0]], (_, j) => (j === 0 ? 0.1 : 0.2));
+    expect(g[0][0]).toBeCloseTo(-4 * 0.1 ** 4, 15);
+    expect(g[0][1]).toBeCloseTo(-4 * 0.2 ** 4, 15);
+    const rows = numericalGradient((m) => m[0][0] ** 5 + m[1][0] ** 5, [[0], [0]], (i) => (i === 0 ? 0.1 : 0.3));
+    expect(rows.map((r) => r[0])).toEqual([expect.closeTo(-4 * 0.1 ** 4, 15), expect.closeTo(-4 * 0.3 ** 4, 15)]);
   });
 
   it('relativeError reports a NaN rather than hiding it', () => {

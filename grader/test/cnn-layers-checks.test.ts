@@ -26,6 +26,7 @@ import * as runningAverageSwapped from '../../assignments/cnn-layers/mistakes/ru
 import * as reference from '../../solutions/cnn-layers/layers.ts';
 import type { AnyFunction, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
+import { normRelativeError, numericalGradient } from '../src/checks/gradient.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { deepClose } from '../src/checks/mistakes.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
@@ -245,6 +246,18 @@ describe('batchNormBackward: the reference and a numerical gradient', () => {
     expect((await run(reference.batchNormBackward(dout, z, gamma, 0.1), [dout, z, gamma, 0.1])).score).toBe(1);
   });
 
+  it('the reference passes on a batch whose columns barely vary (steps scale with each column, errors are norm-wise)', async () => {
+    // Three examples whose second column spreads over 2e-3: a fixed step of 1e-3 is as large
+    // as the spread itself, and the numerical gradient it gives is far off.
+    const narrow = [[0.3, 1.0, -2], [1.1, 1.002, 0.5], [-0.4, 0.9995, 1]];
+    const g = [1.2, -0.8, 0.6];
+    const d = [[0.5, -1.2, 0.3], [0.9, 0.4, -0.7], [-0.2, 1.1, 0.8]];
+    const exact = reference.batchNormBackward(d, narrow, g);
+    const lossOf = (m: number[][]) => reference.batchNormForward(m, g, [0, 0, 0], 1e-5).out.reduce((s, row, i) => s + row.reduce((t, v, j) => t + v * d[i][j], 0), 0);
+    expect(normRelativeError(exact.dz, numericalGradient(lossOf, narrow, 1e-3))).toBeGreaterThan(1e-6);
+    expect(await run(exact, [d, narrow, g])).toEqual({ score: 1, message: 'correct' });
+  });
+
   it('the gradient check uses the eps of the call', async () => {
     const verdict = await run(right, [dout, z, gamma, 0.1]);
     expect(verdict.score).toBe(0);
@@ -285,7 +298,7 @@ describe('batchNormBackward: the reference and a numerical gradient', () => {
 
   it('the gradient threshold 1e-6 passes on the boundary and fails just past it', async () => {
     // With dout = 0 every gradient is exactly 0, numerically too, and a dbeta entry a < 1e-8
-    // has relative error a / 1e-8 (relativeError's floor), which for a = 1e-14 is exactly 1e-6;
+    // has relative error a / 1e-8 (normRelativeError's floor), which for a = 1e-14 is exactly 1e-6;
     // both are within the reference comparison's atol, so the gradient check decides alone.
     const zeros = dout.map((r) => r.map(() => 0));
     const exact = reference.batchNormBackward(zeros, z, gamma);
