@@ -114,6 +114,26 @@ describe('the mlgrade command', () => {
     expect(report.tests.every((t) => t.score === 0 && t.status === 'error' && t.message.includes('pca.ts was not found'))).toBe(true);
   });
 
+  it('batch grades a class folder, prints a line per student off a terminal, and merges shards with gradebook', () => {
+    const reference = readFileSync(path.join(PROJECT_ROOT, 'solutions/cnn-layers/layers.ts'), 'utf8');
+    const submissions = tempDir({ 'ada/layers.ts': reference, 'grace/notes.txt': 'nothing yet' });
+    const out = tempDir({});
+    const parts = [1, 2].map((i) => {
+      const run = mlgrade('batch', '--assignment', 'cnn-layers', '--submissions', submissions, '--shard', `${i}/2`, '--out', path.join(out, `part-${i}`));
+      expect(run.code).toBe(0);
+      return run;
+    });
+    expect(parts[0].stderr).toMatch(/^\[1\/1\] ada: 84\/84 \(\d+\.\d s\)$/m);
+    expect(parts[0].stdout).toMatch(/^cnn-layers: 1 students \(1 graded\); mean 84\/84, median 84; /);
+    expect(parts[1].stdout).toContain('  grace: graded: layers.ts was not found in');
+    const merged = mlgrade('gradebook', path.join(out, 'part-1/gradebook.csv'), path.join(out, 'part-2/gradebook.csv'));
+    expect(merged.code).toBe(0);
+    expect(merged.stdout.split('\n').map((line) => line.split(',')[0])).toEqual(['student', 'ada', 'grace', '']);
+    const twice = mlgrade('gradebook', path.join(out, 'part-1/gradebook.csv'), path.join(out, 'part-1/gradebook.csv'));
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('student "ada" is in');
+  });
+
   it('exits 2 with a one-line reason on usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [['grade', 'nope'], /^mlgrade: no assignment "nope" \(looked for assignments\/nope\/assignment.ts\); known assignments: .*cnn-layers/],
@@ -122,6 +142,12 @@ describe('the mlgrade command', () => {
       // A TA's typo must not become a student's recorded zero.
       [['grade', 'pca', '--submission', '/nonexistent/student-42'], /^mlgrade: --submission \/nonexistent\/student-42: no such folder\n$/],
       [['grade', 'pca', '--submission', 'package.json'], /^mlgrade: --submission package.json: not a folder\n$/],
+      [['batch', '--assignment', 'pca', '--out', '/tmp/x'], /^mlgrade: name the submissions: --submissions DIR \(one folder per student\) or --roster FILE/],
+      [['batch', '--assignment', 'pca', '--submissions', '/nonexistent/class', '--out', '/tmp/x'], /^mlgrade: --submissions \/nonexistent\/class: no such folder\n$/],
+      [['batch', '--assignment', 'pca', '--submissions', '.', '--shard', '3/2', '--out', '/tmp/x'], /^mlgrade: --shard takes i\/N with 1 ≤ i ≤ N, e.g. 2\/4, not "3\/2"\n$/],
+      [['batch', '--assignment', 'pca', '--submissions', '.', '--workers', '0', '--out', '/tmp/x'], /^mlgrade: --workers takes a whole number ≥ 1, not "0"\n$/],
+      [['batch', '--submissions', '.', '--out', '/tmp/x'], /^error: required option '--assignment <id>' not specified/],
+      [['gradebook', '/nonexistent/part-1.csv'], /^mlgrade: no such file: \/nonexistent\/part-1.csv\n$/],
       [['grade', 'pca', '--gradescope-hidden', 'secret'], /^mlgrade: --gradescope-hidden takes one of visible, after_due_date, after_published, hidden, not "secret"\n$/],
       [['grade', 'cnn-layers', '--bogus'], /^error: unknown option '--bogus'/],
       [['frobnicate'], /^error: unknown command 'frobnicate'/],

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { VISIBILITIES, type Visibility } from '../assignment/define.ts';
@@ -26,6 +26,12 @@ function parseFormats(value: string): Format[] {
     if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"; choose from ${FORMATS.join(', ')}`);
   }
   return formats as Format[];
+}
+
+function parseTimeLimit(text: string | undefined): number | undefined {
+  const ms = text === undefined ? undefined : Number(text) * 1000;
+  if (ms !== undefined && !(ms > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${text}"`);
+  return ms;
 }
 
 function warnAboutSecret(): void {
@@ -62,8 +68,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   const formats = parseFormats(flags.format);
   if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
   const gradescope = { hiddenAs: flags.gradescopeHidden as Visibility };
-  const timeLimitMs = flags.timeLimit === undefined ? undefined : Number(flags.timeLimit) * 1000;
-  if (timeLimitMs !== undefined && !(timeLimitMs > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${flags.timeLimit}"`);
+  const timeLimitMs = parseTimeLimit(flags.timeLimit);
   // A mistyped path is the TA's error, not the student's: it must not become a recorded zero.
   // (A folder without the module is still graded: nothing was submitted, and that scores 0.)
   const problem = flags.submission === undefined ? undefined : notAFolder(flags.submission);
@@ -91,6 +96,82 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
     if (flags.out && !formats.includes('console')) {
       process.stdout.write(`${id}: ${formatScore(result.score)}/${formatScore(result.maxScore)}\n`);
     }
+  }
+  return 0;
+}
+
+interface BatchFlags {
+  assignment: string;
+  submissions?: string;
+  roster?: string;
+  workers?: string;
+  shard?: string;
+  force?: boolean;
+  seed: string;
+  timeLimit?: string;
+  out: string;
+}
+
+async function batchCommand(flags: BatchFlags): Promise<number> {
+  // Loaded here: CSV parsing and the progress bar are for this command only.
+  const { BatchError, parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } = await import('../batch/batch.ts');
+  const timeLimitMs = parseTimeLimit(flags.timeLimit);
+  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers takes a whole number ≥ 1, not "${flags.workers}"`);
+  if (!flags.submissions && !flags.roster) throw new UsageError('name the submissions: --submissions DIR (one folder per student) or --roster FILE (a CSV with a student column)');
+  const assignment = await loadAssignment(flags.assignment);
+  let entries;
+  let shard;
+  try {
+    shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+    entries = shardOf(flags.roster ? submissionsFromRoster(flags.roster, flags.submissions) : submissionsIn(flags.submissions!), shard);
+  } catch (error) {
+    if (error instanceof BatchError) throw new UsageError(error.message);
+    throw error;
+  }
+  warnAboutSecret();
+  const secret = process.env.MLGRADE_SECRET || DEVELOPMENT_SECRET;
+  const progress = await batchProgress(entries.length);
+  const { summary } = await runBatch({ assignment, entries, out: flags.out, seed: flags.seed, secret, workers, timeLimitMs, force: flags.force, shard, onStudent: progress.update });
+  progress.stop();
+  const parts = [`${summary.graded} graded`, `${summary.reused} unchanged since the last run`, `${summary.notSubmitted} not submitted`, `${summary.failed} failed`].filter((p) => !p.startsWith('0 '));
+  process.stdout.write(`${flags.assignment}: ${summary.students} students (${parts.join(', ') || 'none'}); mean ${formatScore(summary.mean)}/${formatScore(summary.maxScore)}, median ${formatScore(summary.median)}; ${summary.seconds} s\n`);
+  for (const p of summary.problems) process.stdout.write(`  ${p.student}: ${p.status}: ${p.reason}\n`);
+  process.stdout.write(`wrote ${path.join(flags.out, 'gradebook.csv')}, ${path.join(flags.out, 'summary.json')} and a folder per student in ${path.join(flags.out, 'students')}\n`);
+  return 0;
+}
+
+/** A bar on a terminal; elsewhere (CI logs) one line per student. */
+async function batchProgress(total: number): Promise<{ update: (row: { student: string; total: number; maxScore: number; status: string; seconds: number }, done: number) => void; stop: () => void }> {
+  if (!process.stderr.isTTY) {
+    return {
+      update: (row, done) => process.stderr.write(`[${done}/${total}] ${row.student}: ${formatScore(row.total)}/${formatScore(row.maxScore)} (${row.status === 'graded' ? `${row.seconds.toFixed(1)} s` : row.status})\n`),
+      stop: () => undefined,
+    };
+  }
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const bar = new SingleBar({ format: 'grading {bar} {value}/{total} students | {eta_formatted} left | last: {student}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  bar.start(total, 0, { student: '' });
+  return { update: (row, done) => bar.update(done, { student: `${row.student} ${formatScore(row.total)}/${formatScore(row.maxScore)}` }), stop: () => bar.stop() };
+}
+
+async function gradebookCommand(parts: string[], flags: { roster?: string; out?: string }): Promise<number> {
+  const { BatchError, mergeGradebooks, submissionsFromRoster } = await import('../batch/batch.ts');
+  let merged: string;
+  try {
+    const missing = parts.filter((file) => !existsSync(file));
+    if (missing.length > 0) throw new BatchError(`no such file: ${missing.join(', ')}`);
+    const roster = flags.roster ? submissionsFromRoster(flags.roster).map((e) => e.student) : undefined;
+    merged = mergeGradebooks(parts.map((file) => ({ file, text: readFileSync(file, 'utf8') })), roster);
+  } catch (error) {
+    if (error instanceof BatchError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (flags.out) {
+    writeFileSync(flags.out, merged);
+    process.stderr.write(`mlgrade: wrote ${flags.out}\n`);
+  } else {
+    process.stdout.write(merged);
   }
   return 0;
 }
@@ -211,6 +292,29 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`, 'visible')
     .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
     .action(exitWith(state, gradeCommand));
+
+  program
+    .command('batch')
+    .description('grade a whole class: a gradebook CSV, a JSON summary and reports per student; resumable, shardable across machines')
+    .requiredOption('--assignment <id>', 'the assignment, e.g. pca')
+    .option('--submissions <dir>', 'one folder per student, named by student id (with --roster: where the roster\'s folders are)')
+    .option('--roster <file>', 'CSV with a header row: student (required), folder (default: the student id), repository (for the workflow that clones)')
+    .requiredOption('--out <dir>', 'where gradebook.csv, summary.json and students/<id>/ go')
+    .option('--workers <n>', 'gradings at a time, each in a grader process of its own (default: cores, at most 4)')
+    .option('--shard <i/N>', 'grade only the i-th of N shards (every N-th student in id order); merge the parts with mlgrade gradebook')
+    .option('--force', 'grade again what an earlier run into --out already graded for the same content')
+    .option('--seed <seed>', 'base seed for every case', '0')
+    .option('--time-limit <seconds>', 'budget for grading each submission')
+    .addHelpText('after', '\nA student whose submission crashes, hangs or misbehaves gets a zero with the reason on their row; no other row is affected.\nHidden cases are seeded from MLGRADE_SECRET.\nExamples:\n  mlgrade batch --assignment pca --submissions submissions/ --out grades/pca\n  mlgrade batch --assignment pca --roster roster.csv --submissions clones/ --shard 1/4 --out grades/pca-1')
+    .action(exitWith(state, batchCommand));
+
+  program
+    .command('gradebook')
+    .description('merge the gradebook.csv parts of a sharded batch, refusing a student graded twice or (with --roster) missing')
+    .argument('<part...>', 'gradebook.csv files, one per shard')
+    .option('--roster <file>', 'the roster every student of which must be in exactly one part')
+    .option('--out <file>', 'write the merged gradebook here instead of stdout')
+    .action(exitWith(state, gradebookCommand));
 
   program
     .command('handout')

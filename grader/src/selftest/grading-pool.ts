@@ -25,6 +25,8 @@ export interface PoolGrading {
   problems?: readonly string[];
   /** See GradeOptions.shareProcesses: for the staff's own submissions only. */
   shareProcesses?: boolean;
+  /** See GradeOptions.timeLimitMs. */
+  timeLimitMs?: number;
 }
 
 /** What a grading process sends back: the Result, or why grading failed. */
