@@ -1,9 +1,12 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { runBatchBench } from '../src/bench/batch.ts';
 import { runBench } from '../src/bench/bench.ts';
 import { runGradingBench } from '../src/bench/grading.ts';
 import { runSvdBench } from '../src/bench/svd.ts';
 import { formatMs, median } from '../src/bench/stats.ts';
+import { PROJECT_ROOT } from './helpers.ts';
 
 describe('bench', () => {
   it('median and formatting', () => {
@@ -17,11 +20,18 @@ describe('bench', () => {
   it('measures start-up and round trip and prints them as medians', async () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
-    expect(await runBench({ rounds: 5, starts: 2, svd: false, grading: false, tensors: false }, out)).toBe(0);
+    expect(await runBench({ rounds: 5, starts: 2, svd: false, grading: false, batch: false, tensors: false }, out)).toBe(0);
     expect(text).toMatch(/child start-up \(spawn \+ load submission\), median of 2: [\d.]+ ms/);
     expect(text).toMatch(/round trip for a trivial function, median of 5: [\d.]+ (ms|µs)/);
     expect(text).toMatch(/start-up \/ round trip: \d+×/);
   });
+
+  it('times a batch with 1 and 2 workers side by side and prints the ratio', async () => {
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
+    await runBatchBench({ assignment: 'diag', root: path.join(PROJECT_ROOT, 'grader/test/fixtures/diagnose-project'), submissions: 3 }, out);
+    expect(text).toMatch(/^\nbatch \(diag, 3 copies of the reference\)\n {2}1 worker : [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3\)\n {2}2 workers: [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3\)\n {2}2 workers \/ 1 worker: [\d.]+× faster \(\d+ cores\)\n$/);
+  }, 120_000);
 
   it('times the grader SVD against ml-matrix on the same matrices and prints times, ratios and errors', async () => {
     let text = '';

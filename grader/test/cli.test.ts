@@ -147,6 +147,8 @@ describe('the mlgrade command', () => {
       [['batch', '--assignment', 'pca', '--submissions', '.', '--shard', '3/2', '--out', '/tmp/x'], /^mlgrade: --shard takes i\/N with 1 ≤ i ≤ N, e.g. 2\/4, not "3\/2"\n$/],
       [['batch', '--assignment', 'pca', '--submissions', '.', '--workers', '0', '--out', '/tmp/x'], /^mlgrade: --workers takes a whole number ≥ 1, not "0"\n$/],
       [['batch', '--submissions', '.', '--out', '/tmp/x'], /^error: required option '--assignment <id>' not specified/],
+      [['grade', 'pca', '--gradescope-metadata', '/nonexistent/metadata.json'], /^mlgrade: --gradescope-metadata \/nonexistent\/metadata.json: ENOENT/],
+      [['gradescope', 'pca', '--out', '/tmp/x.zip', '--gradescope-hidden', 'never'], /^mlgrade: --gradescope-hidden takes one of /],
       [['gradebook', '/nonexistent/part-1.csv'], /^mlgrade: no such file: \/nonexistent\/part-1.csv\n$/],
       [['grade', 'pca', '--gradescope-hidden', 'secret'], /^mlgrade: --gradescope-hidden takes one of visible, after_due_date, after_published, hidden, not "secret"\n$/],
       [['grade', 'cnn-layers', '--bogus'], /^error: unknown option '--bogus'/],

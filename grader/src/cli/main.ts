@@ -58,6 +58,7 @@ interface GradeFlags {
   out?: string;
   timeLimit?: string;
   gradescopeHidden: string;
+  gradescopeMetadata?: string;
 }
 
 async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
@@ -68,6 +69,15 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   const formats = parseFormats(flags.format);
   if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
   const gradescope = { hiddenAs: flags.gradescopeHidden as Visibility };
+  let student = flags.student;
+  if (flags.gradescopeMetadata !== undefined) {
+    const { studentFromMetadata } = await import('../gradescope/bundle.ts');
+    try {
+      student = studentFromMetadata(readFileSync(flags.gradescopeMetadata, 'utf8')).student;
+    } catch (error) {
+      throw new UsageError(`--gradescope-metadata ${flags.gradescopeMetadata}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const timeLimitMs = parseTimeLimit(flags.timeLimit);
   // A mistyped path is the TA's error, not the student's: it must not become a recorded zero.
   // (A folder without the module is still graded: nothing was submitted, and that scores 0.)
@@ -78,7 +88,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
     const assignment = await loadAssignment(id);
     const submissionDir = path.resolve(flags.submission ?? assignment.starterDir);
     const progress = process.stderr.isTTY ? (problem: string, c: { name: string }) => process.stderr.write(`\r\x1b[2K  grading ${problem}: ${c.name}`) : undefined;
-    const result = await gradeSubmission({ assignment, submissionDir, student: flags.student, seed: flags.seed, timeLimitMs, onCase: progress });
+    const result = await gradeSubmission({ assignment, submissionDir, student, seed: flags.seed, timeLimitMs, onCase: progress });
     if (progress) process.stderr.write('\r\x1b[2K');
     for (const format of formats) {
       const text = render(format, result, { color: format === 'console' && !flags.out && useColor(), gradescope });
@@ -173,6 +183,20 @@ async function gradebookCommand(parts: string[], flags: { roster?: string; out?:
   } else {
     process.stdout.write(merged);
   }
+  return 0;
+}
+
+async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: string; gradescopeHidden: string }): Promise<number> {
+  const secret = process.env.MLGRADE_SECRET;
+  if (!secret) throw new UsageError('set MLGRADE_SECRET to the course\'s secret: the bundle grades hidden cases with it (a bundle with the development secret would let students compute them)');
+  if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
+  const timeLimitMs = parseTimeLimit(flags.timeLimit);
+  const { buildGradescopeBundle, GRADESCOPE_TIMEOUT_S } = await import('../gradescope/bundle.ts');
+  if (timeLimitMs !== undefined && timeLimitMs >= GRADESCOPE_TIMEOUT_S * 1000) process.stderr.write(`mlgrade: warning: --time-limit ${flags.timeLimit} s is not below Gradescope's default timeout (${GRADESCOPE_TIMEOUT_S} s), after which a student gets 0 and no results; raise the timeout in Gradescope's autograder settings to match\n`);
+  const zip = buildGradescopeBundle(await loadAssignment(id), { secret, timeLimitS: timeLimitMs === undefined ? undefined : timeLimitMs / 1000, hiddenAs: flags.gradescopeHidden as Visibility });
+  mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
+  writeFileSync(flags.out, zip);
+  process.stdout.write(`wrote ${flags.out} (${(zip.length / 1e6).toFixed(1)} MB): upload it as the autograder of a Gradescope programming assignment. It holds the reference solutions and the secret: keep it from students.\n`);
   return 0;
 }
 
@@ -289,6 +313,7 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
     .option('--out <dir>', 'write reports into this folder instead of stdout')
     .option('--time-limit <seconds>', 'budget for grading each submission; cases not reached are skipped and points earned are kept')
+    .option('--gradescope-metadata <file>', 'take the student id from Gradescope\'s submission_metadata.json (users[]: the email, or the id; a group\'s, sorted and joined by +)')
     .option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`, 'visible')
     .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
     .action(exitWith(state, gradeCommand));
@@ -307,6 +332,16 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--time-limit <seconds>', 'budget for grading each submission')
     .addHelpText('after', '\nA student whose submission crashes, hangs or misbehaves gets a zero with the reason on their row; no other row is affected.\nHidden cases are seeded from MLGRADE_SECRET.\nExamples:\n  mlgrade batch --assignment pca --submissions submissions/ --out grades/pca\n  mlgrade batch --assignment pca --roster roster.csv --submissions clones/ --shard 1/4 --out grades/pca-1')
     .action(exitWith(state, batchCommand));
+
+  program
+    .command('gradescope')
+    .description('build the Gradescope autograder zip for an assignment (setup.sh, run_autograder, the course files, the secret)')
+    .argument('<assignment>', 'assignment id')
+    .requiredOption('--out <file>', 'the zip to write, e.g. autograder.zip')
+    .option('--time-limit <seconds>', `grading budget per submission (default ${600 - 60}: below Gradescope's default 10-minute timeout, so results are always written)`)
+    .option('--gradescope-hidden <visibility>', 'Gradescope visibility of hidden cases', 'visible')
+    .addHelpText('after', '\nReads the secret from MLGRADE_SECRET. See docs/tas.md, "On Gradescope".\nExample:\n  MLGRADE_SECRET=… mlgrade gradescope pca --out autograder.zip')
+    .action(exitWith(state, gradescopeCommand));
 
   program
     .command('gradebook')
@@ -367,15 +402,16 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
 
   program
     .command('bench')
-    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, whole grading runs of pca and adversarial, and tensor workloads on every backend available (medians and ratios)')
+    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, whole grading runs of pca, adversarial and autoencoders, a batch of 40 submissions with 1 and 2 workers, and tensor workloads on every backend available (medians and ratios)')
     .option('--rounds <n>', 'round trips to time', '200')
     .option('--no-svd', 'skip the SVD comparison')
-    .option('--no-grading', 'skip the timed grading runs (pca, adversarial)')
+    .option('--no-grading', 'skip the timed grading runs (pca, adversarial, autoencoders)')
+    .option('--no-batch', 'skip the batch of 40 submissions with 1 and 2 workers')
     .option('--no-tensors', 'skip the tensor workloads')
     .option('--quick', 'time each tensor workload once, and the SVD on small matrices')
     .action(
-      exitWith(state, async (flags: { rounds: string; svd: boolean; grading: boolean; tensors: boolean; quick?: boolean }) =>
-        runBench({ rounds: Number(flags.rounds), svd: flags.svd, grading: flags.grading, tensors: flags.tensors, quick: flags.quick }),
+      exitWith(state, async (flags: { rounds: string; svd: boolean; grading: boolean; batch: boolean; tensors: boolean; quick?: boolean }) =>
+        runBench({ rounds: Number(flags.rounds), svd: flags.svd, grading: flags.grading, batch: flags.batch, tensors: flags.tensors, quick: flags.quick }),
       ),
     );
 

@@ -45,7 +45,7 @@ export interface GradescopeOptions {
  */
 export function toGradescope(result: Result, options: GradescopeOptions = {}): GradescopeResults {
   const hiddenAs = options.hiddenAs ?? 'visible';
-  const header = [`${result.assignment.title}: ${roundScore(result.score)}/${roundScore(result.maxScore)} (mlgrade ${result.tool.version}, backend ${result.backend})`];
+  const header = [`${result.assignment.title}: ${roundScore(result.score)}/${roundScore(result.maxScore)} (student ${result.student}, mlgrade ${result.tool.version}, backend ${result.backend})`];
   if (result.loadError) header.push(result.loadError);
   header.push(...result.warnings.map((w) => `warning: ${w}`));
   return {
