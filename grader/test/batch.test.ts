@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
+import { cloneRoster, repositoryUrl } from '../src/batch/clone.ts';
 import { BatchError, type BatchSummary, fingerprint, mergeGradebooks, parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } from '../src/batch/batch.ts';
 import { resultSchema } from '../src/result/schema.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
@@ -152,5 +153,24 @@ describe('rosters, shards and merging', () => {
     const copy = tempDir({});
     cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
     expect(fingerprint(copy)).toEqual({ contentHash: cloned.contentHash });
+  });
+
+  it('clones a roster\'s repositories, one folder per student, and reports the ones it cannot', () => {
+    const work = tempDir({ 'main.ts': reference });
+    const git = (dir: string, ...args: string[]) => spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    git(work, 'init', '-q');
+    git(work, 'add', '.');
+    git(work, 'commit', '-qm', 'work');
+    const roster = tempDir({ 'roster.csv': `student,repository\nada,${work}\ngrace,${work}-missing\nlinus,\n` });
+    const out = path.join(tempDir({}), 'clones');
+    const outcomes = cloneRoster(path.join(roster, 'roster.csv'), out);
+    expect(outcomes.map((o) => [o.student, o.dir !== undefined])).toEqual([['ada', true], ['grace', false], ['linus', false]]);
+    expect(outcomes[2].error).toBe('no repository on the roster');
+    expect(readFileSync(path.join(out, 'ada/main.ts'), 'utf8')).toBe(reference);
+    expect(fingerprint(path.join(out, 'ada')).commit).toBe(git(work, 'rev-parse', 'HEAD').stdout.trim());
+    // The shard's students only, and a folder already there is not overwritten.
+    expect(cloneRoster(path.join(roster, 'roster.csv'), out, { shard: { index: 1, count: 3 } })).toEqual([{ student: 'ada', repository: work, error: `${path.join(out, 'ada')} exists already; remove it to clone again` }]);
+    expect(repositoryUrl('course/hw-ada')).toBe('https://github.com/course/hw-ada.git');
+    expect(repositoryUrl('https://gitlab.example/x/y.git')).toBe('https://gitlab.example/x/y.git');
   });
 });

@@ -165,6 +165,23 @@ async function batchProgress(total: number): Promise<{ update: (row: { student: 
   return { update: (row, done) => bar.update(done, { student: `${row.student} ${formatScore(row.total)}/${formatScore(row.maxScore)}` }), stop: () => bar.stop() };
 }
 
+async function cloneRosterCommand(flags: { roster: string; out: string; shard?: string }): Promise<number> {
+  const { BatchError, parseShard } = await import('../batch/batch.ts');
+  const { cloneRoster } = await import('../batch/clone.ts');
+  let outcomes;
+  try {
+    if (!existsSync(flags.roster)) throw new BatchError(`--roster ${flags.roster}: no such file`);
+    outcomes = cloneRoster(flags.roster, flags.out, { shard: flags.shard === undefined ? undefined : parseShard(flags.shard), token: process.env.MLGRADE_CLONE_TOKEN || process.env.GITHUB_TOKEN || undefined });
+  } catch (error) {
+    if (error instanceof BatchError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const o of outcomes) process.stderr.write(o.dir ? `cloned ${o.student}: ${o.repository}\n` : `NOT cloned ${o.student}: ${o.repository || '(no repository)'}: ${o.error}\n`);
+  const failed = outcomes.filter((o) => !o.dir).length;
+  process.stdout.write(`${outcomes.length - failed} of ${outcomes.length} repositories cloned into ${flags.out}${failed ? `; ${failed} not (their rows will say "no submission folder")` : ''}\n`);
+  return 0;
+}
+
 async function gradebookCommand(parts: string[], flags: { roster?: string; out?: string }): Promise<number> {
   const { BatchError, mergeGradebooks, submissionsFromRoster } = await import('../batch/batch.ts');
   let merged: string;
@@ -342,6 +359,15 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--gradescope-hidden <visibility>', 'Gradescope visibility of hidden cases', 'visible')
     .addHelpText('after', '\nReads the secret from MLGRADE_SECRET. See docs/tas.md, "On Gradescope".\nExample:\n  MLGRADE_SECRET=… mlgrade gradescope pca --out autograder.zip')
     .action(exitWith(state, gradescopeCommand));
+
+  program
+    .command('clone-roster')
+    .description('clone the repositories of a roster (its repository column: owner/name on GitHub, or a git URL) into one folder per student, for mlgrade batch')
+    .requiredOption('--roster <file>', 'CSV with student and repository columns')
+    .requiredOption('--out <dir>', 'where <student>/ folders go')
+    .option('--shard <i/N>', 'clone only the i-th of N shards (the same students as mlgrade batch --shard i/N)')
+    .addHelpText('after', '\nA token for private repositories is read from MLGRADE_CLONE_TOKEN or GITHUB_TOKEN and sent as an HTTP header, never put in a URL.\nA repository that cannot be cloned is reported; its student is then graded as not submitted.')
+    .action(exitWith(state, cloneRosterCommand));
 
   program
     .command('gradebook')
