@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { cloneRoster, repositoryUrl } from '../src/batch/clone.ts';
-import { BatchError, type BatchSummary, fingerprint, mergeGradebooks, parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } from '../src/batch/batch.ts';
+import { BatchError, type BatchSummary, fingerprint, gradebookCsv, inertCell, mergeGradebooks, parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } from '../src/batch/batch.ts';
 import { resultSchema } from '../src/result/schema.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
@@ -104,8 +104,19 @@ describe('rosters, shards and merging', () => {
     expect(() => submissionsFromRoster(path.join(twice, 'roster.csv'))).toThrow(new BatchError(`--roster ${path.join(twice, 'roster.csv')}, row 3: student "ada" is listed twice`));
     const escape = tempDir({ 'roster.csv': 'student\n../etc\n' });
     expect(() => submissionsFromRoster(path.join(escape, 'roster.csv'))).toThrow(/"\.\.\/etc" cannot be a student id/);
+    const formula = tempDir({ 'roster.csv': 'student\n=cmd\n' });
+    expect(() => submissionsFromRoster(path.join(formula, 'roster.csv'))).toThrow(/"=cmd" cannot be a student id/);
     const noColumn = tempDir({ 'roster.csv': 'name\nada\n' });
     expect(() => submissionsFromRoster(path.join(noColumn, 'roster.csv'))).toThrow(/no "student" column \(columns: name\)/);
+  });
+
+  it('a reason the student wrote cannot become a spreadsheet formula', () => {
+    const row = { student: 'ada', problems: [0, 0], total: 0, maxScore: MAX, status: 'graded' as const, reason: '=HYPERLINK("http://x")', commit: '', seconds: 0 };
+    expect(gradebookCsv(assignment, [row]).split('\n')[1]).toBe('ada,0,0,0,3,graded,"\'=HYPERLINK(""http://x"")",');
+    expect(inertCell('+1')).toBe("'+1");
+    expect(inertCell('-1')).toBe("'-1");
+    expect(inertCell('@a')).toBe("'@a");
+    expect(inertCell('a=b')).toBe('a=b');
   });
 
   it('a roster student without a folder gets a not-submitted row without a grading', async () => {

@@ -21,11 +21,15 @@ export interface BatchEntry {
   dir?: string;
 }
 
-/** A student id is also a folder name in the output: letters, digits and . _ @ + - only. */
-const STUDENT_ID = /^(?!\.{1,2}$)[A-Za-z0-9._@+-]{1,100}$/;
+/**
+ * A student id is also a folder name in the output and a gradebook cell: letters, digits and
+ * . _ @ + - only, starting with a letter, a digit or _ (a cell starting with + - or @ is a
+ * formula to a spreadsheet).
+ */
+const STUDENT_ID = /^[A-Za-z0-9_][A-Za-z0-9._@+-]{0,99}$/;
 
 function checkStudentId(student: string, where: string): void {
-  if (!STUDENT_ID.test(student)) throw new BatchError(`${where}: "${student}" cannot be a student id (use letters, digits and . _ @ + - only)`);
+  if (!STUDENT_ID.test(student)) throw new BatchError(`${where}: "${student}" cannot be a student id (use letters, digits and . _ @ + -, starting with a letter, a digit or _)`);
 }
 
 /** Every folder of `dir` is one student's submission, named by the student id. */
@@ -225,8 +229,17 @@ export function gradebookHeader(assignment: LoadedAssignment): string[] {
   return ['student', ...assignment.spec.problems.map((p) => p.export), 'total', 'max_score', 'status', 'reason', 'commit'];
 }
 
+/**
+ * Text a student controls (the reason quotes their code's error message) must not become a
+ * formula when a TA opens the gradebook in a spreadsheet: a leading = + - @ (or tab, carriage
+ * return) is escaped with a quote, as OWASP advises against CSV injection.
+ */
+export function inertCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 export function gradebookCsv(assignment: LoadedAssignment, rows: readonly GradebookRow[]): string {
-  return stringify([gradebookHeader(assignment), ...rows.map((r) => [r.student, ...r.problems.map(String), String(r.total), String(r.maxScore), r.status, r.reason, r.commit])]);
+  return stringify([gradebookHeader(assignment), ...rows.map((r) => [r.student, ...r.problems.map(String), String(r.total), String(r.maxScore), r.status, inertCell(r.reason), r.commit])]);
 }
 
 export interface BatchSummary {
