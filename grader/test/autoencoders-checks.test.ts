@@ -571,14 +571,20 @@ function trainArgs(noise: boolean): TrainArgs {
 
 const codeWidthOf = (model: Autoencoder): number | null => model.encoder.outputs[0].shape[1];
 
+/** The zoo's model returned from trainAutoencoder (with 8 falling losses), checked as a visible case without leaking tensors. */
+async function checkZooTraining(denoising: boolean) {
+  const args = trainArgs(denoising);
+  const zoo = zooAutoencoder();
+  const losses = falling(8);
+  const before = tf.memory().numTensors;
+  const verdict = await check('trainAutoencoder', [{ args, output: { ...zoo, losses } }], { visible: true });
+  expect(tf.memory().numTensors).toBe(before);
+  return { args, zoo, losses, verdict };
+}
+
 describe('trainAutoencoder', () => {
   it('passes the zoo’s trained model, with its held-out MSE beside PCA’s, the loss curve and pictures', async () => {
-    const args = trainArgs(false);
-    const zoo = zooAutoencoder();
-    const losses = falling(8);
-    const before = tf.memory().numTensors;
-    const verdict = await check('trainAutoencoder', [{ args, output: { ...zoo, losses } }], { visible: true });
-    expect(tf.memory().numTensors).toBe(before);
+    const { args, zoo, losses, verdict } = await checkZooTraining(false);
     const { x } = heldOutOf();
     const out = reconstruction(zoo, x);
     const pca = pcaReconstruct(x, pcaBasis(args[1], 32));
@@ -613,12 +619,7 @@ describe('trainAutoencoder', () => {
   });
 
   it('grades a denoiser on denoising: the zoo’s model passes at noise 0.5, pictured with its noisy and denoised digits', async () => {
-    const args = trainArgs(true);
-    const zoo = zooAutoencoder();
-    const losses = falling(8);
-    const before = tf.memory().numTensors;
-    const verdict = await check('trainAutoencoder', [{ args, output: { ...zoo, losses } }], { visible: true });
-    expect(tf.memory().numTensors).toBe(before);
+    const { args, zoo, losses, verdict } = await checkZooTraining(true);
     expect(verdict.score).toBe(1);
     expect(verdict.message).toMatch(/^held-out MSE of decoder\(encoder\(x\)\) [\d.]+ at k = 32 \(PCA with k = 32 on the same training images: [\d.]+; yours is [\d.]+× lower than PCA's\)\nMSE\(denoised, clean\) \/ MSE\(noisy, clean\) = 0\.\d+, mean denoised background 0\.\d+\nloss 0\.5 after epoch 1 → 0\.0625 after epoch 8$/);
     const { x, corrupted } = heldOutOf(0.5);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AssignmentError, loadAssignment } from '../src/assignment/load.ts';
 import { serializeResult, withoutTiming, type Result } from '../src/result/schema.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { GradingPool } from '../src/selftest/grading-pool.ts';
+import { GradingPool } from '../src/run/grading-pool.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const src = (file: string) => JSON.stringify(path.join(PROJECT_ROOT, 'grader/src', file));

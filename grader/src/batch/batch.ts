@@ -9,10 +9,12 @@ import { render } from '../report/render.ts';
 import { roundScore } from '../report/format.ts';
 import { type Result, resultSchema, serializeResult } from '../result/schema.ts';
 import { TOOL_VERSION } from '../run/version.ts';
-import { GradingPool } from '../selftest/grading-pool.ts';
+import { GradingPool } from '../run/grading-pool.ts';
 
 /** A mistake in how the batch was asked for (bad roster, bad shard, …): the CLI's usage error. */
-export class BatchError extends Error {}
+export class BatchError extends Error {
+  override name = 'BatchError';
+}
 
 /** One student to grade: their folder, or why there is none. */
 export interface BatchEntry {
@@ -219,7 +221,7 @@ export async function runBatch(options: BatchOptions): Promise<{ rows: Gradebook
   rows.sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'gradebook.csv'), gradebookCsv(assignment, rows));
-  const summary = summarize(assignment, rows, options, (performance.now() - started) / 1000);
+  const summary = summarize(assignment, rows, maxScore, options, (performance.now() - started) / 1000);
   writeFileSync(path.join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return { rows, summary };
 }
@@ -262,7 +264,7 @@ export interface BatchSummary {
   problems: Array<{ student: string; status: string; reason: string }>;
 }
 
-function summarize(assignment: LoadedAssignment, rows: readonly GradebookRow[], options: BatchOptions, seconds: number): BatchSummary {
+function summarize(assignment: LoadedAssignment, rows: readonly GradebookRow[], maxScore: number, options: BatchOptions, seconds: number): BatchSummary {
   const totals = rows.map((r) => r.total).sort((a, b) => a - b);
   const middle = totals.length / 2;
   const median = totals.length === 0 ? 0 : totals.length % 2 === 1 ? totals[Math.floor(middle)] : (totals[middle - 1] + totals[middle]) / 2;
@@ -277,7 +279,7 @@ function summarize(assignment: LoadedAssignment, rows: readonly GradebookRow[], 
     reused: count('reused'),
     notSubmitted: count('not-submitted'),
     failed: count('failed'),
-    maxScore: rows[0]?.maxScore ?? roundScore(assignment.spec.problems.reduce((s, p) => s + p.points, 0)),
+    maxScore,
     mean: totals.length === 0 ? 0 : roundScore(totals.reduce((s, t) => s + t, 0) / totals.length),
     median: roundScore(median),
     fullMarks: rows.filter((r) => r.total >= r.maxScore).length,

@@ -28,6 +28,11 @@ function parseFormats(value: string): Format[] {
   return formats as Format[];
 }
 
+function parseVisibility(text: string): Visibility {
+  if (!(VISIBILITIES as readonly string[]).includes(text)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${text}"`);
+  return text as Visibility;
+}
+
 function parseTimeLimit(text: string | undefined): number | undefined {
   const ms = text === undefined ? undefined : Number(text) * 1000;
   if (ms !== undefined && !(ms > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${text}"`);
@@ -67,8 +72,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
   if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
   const formats = parseFormats(flags.format);
-  if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
-  const gradescope = { hiddenAs: flags.gradescopeHidden as Visibility };
+  const gradescope = { hiddenAs: parseVisibility(flags.gradescopeHidden) };
   let student = flags.student;
   if (flags.gradescopeMetadata !== undefined) {
     const { studentFromMetadata } = await import('../gradescope/bundle.ts');
@@ -124,21 +128,14 @@ interface BatchFlags {
 
 async function batchCommand(flags: BatchFlags): Promise<number> {
   // Loaded here: CSV parsing and the progress bar are for this command only.
-  const { BatchError, parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } = await import('../batch/batch.ts');
+  const { parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } = await import('../batch/batch.ts');
   const timeLimitMs = parseTimeLimit(flags.timeLimit);
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers takes a whole number ≥ 1, not "${flags.workers}"`);
   if (!flags.submissions && !flags.roster) throw new UsageError('name the submissions: --submissions DIR (one folder per student) or --roster FILE (a CSV with a student column)');
   const assignment = await loadAssignment(flags.assignment);
-  let entries;
-  let shard;
-  try {
-    shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
-    entries = shardOf(flags.roster ? submissionsFromRoster(flags.roster, flags.submissions) : submissionsIn(flags.submissions!), shard);
-  } catch (error) {
-    if (error instanceof BatchError) throw new UsageError(error.message);
-    throw error;
-  }
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  const entries = shardOf(flags.roster ? submissionsFromRoster(flags.roster, flags.submissions) : submissionsIn(flags.submissions!), shard);
   warnAboutSecret();
   const secret = process.env.MLGRADE_SECRET || DEVELOPMENT_SECRET;
   const progress = await batchProgress(entries.length);
@@ -166,16 +163,10 @@ async function batchProgress(total: number): Promise<{ update: (row: { student: 
 }
 
 async function cloneRosterCommand(flags: { roster: string; out: string; shard?: string }): Promise<number> {
-  const { BatchError, parseShard } = await import('../batch/batch.ts');
+  const { parseShard } = await import('../batch/batch.ts');
   const { cloneRoster } = await import('../batch/clone.ts');
-  let outcomes;
-  try {
-    if (!existsSync(flags.roster)) throw new BatchError(`--roster ${flags.roster}: no such file`);
-    outcomes = cloneRoster(flags.roster, flags.out, { shard: flags.shard === undefined ? undefined : parseShard(flags.shard), token: process.env.MLGRADE_CLONE_TOKEN || process.env.GITHUB_TOKEN || undefined });
-  } catch (error) {
-    if (error instanceof BatchError) throw new UsageError(error.message);
-    throw error;
-  }
+  if (!existsSync(flags.roster)) throw new UsageError(`--roster ${flags.roster}: no such file`);
+  const outcomes = cloneRoster(flags.roster, flags.out, { shard: flags.shard === undefined ? undefined : parseShard(flags.shard), token: process.env.MLGRADE_CLONE_TOKEN || process.env.GITHUB_TOKEN || undefined });
   for (const o of outcomes) process.stderr.write(o.dir ? `cloned ${o.student}: ${o.repository}\n` : `NOT cloned ${o.student}: ${o.repository || '(no repository)'}: ${o.error}\n`);
   const failed = outcomes.filter((o) => !o.dir).length;
   process.stdout.write(`${outcomes.length - failed} of ${outcomes.length} repositories cloned into ${flags.out}${failed ? `; ${failed} not (their rows will say "no submission folder")` : ''}\n`);
@@ -183,17 +174,11 @@ async function cloneRosterCommand(flags: { roster: string; out: string; shard?: 
 }
 
 async function gradebookCommand(parts: string[], flags: { roster?: string; out?: string }): Promise<number> {
-  const { BatchError, mergeGradebooks, submissionsFromRoster } = await import('../batch/batch.ts');
-  let merged: string;
-  try {
-    const missing = parts.filter((file) => !existsSync(file));
-    if (missing.length > 0) throw new BatchError(`no such file: ${missing.join(', ')}`);
-    const roster = flags.roster ? submissionsFromRoster(flags.roster).map((e) => e.student) : undefined;
-    merged = mergeGradebooks(parts.map((file) => ({ file, text: readFileSync(file, 'utf8') })), roster);
-  } catch (error) {
-    if (error instanceof BatchError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { mergeGradebooks, submissionsFromRoster } = await import('../batch/batch.ts');
+  const missing = parts.filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+  const roster = flags.roster ? submissionsFromRoster(flags.roster).map((e) => e.student) : undefined;
+  const merged = mergeGradebooks(parts.map((file) => ({ file, text: readFileSync(file, 'utf8') })), roster);
   if (flags.out) {
     writeFileSync(flags.out, merged);
     process.stderr.write(`mlgrade: wrote ${flags.out}\n`);
@@ -206,11 +191,11 @@ async function gradebookCommand(parts: string[], flags: { roster?: string; out?:
 async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: string; gradescopeHidden: string }): Promise<number> {
   const secret = process.env.MLGRADE_SECRET;
   if (!secret) throw new UsageError('set MLGRADE_SECRET to the course\'s secret: the bundle grades hidden cases with it (a bundle with the development secret would let students compute them)');
-  if (!(VISIBILITIES as readonly string[]).includes(flags.gradescopeHidden)) throw new UsageError(`--gradescope-hidden takes one of ${VISIBILITIES.join(', ')}, not "${flags.gradescopeHidden}"`);
+  const hiddenAs = parseVisibility(flags.gradescopeHidden);
   const timeLimitMs = parseTimeLimit(flags.timeLimit);
   const { buildGradescopeBundle, GRADESCOPE_TIMEOUT_S } = await import('../gradescope/bundle.ts');
   if (timeLimitMs !== undefined && timeLimitMs >= GRADESCOPE_TIMEOUT_S * 1000) process.stderr.write(`mlgrade: warning: --time-limit ${flags.timeLimit} s is not below Gradescope's default timeout (${GRADESCOPE_TIMEOUT_S} s), after which a student gets 0 and no results; raise the timeout in Gradescope's autograder settings to match\n`);
-  const zip = buildGradescopeBundle(await loadAssignment(id), { secret, timeLimitS: timeLimitMs === undefined ? undefined : timeLimitMs / 1000, hiddenAs: flags.gradescopeHidden as Visibility });
+  const zip = buildGradescopeBundle(await loadAssignment(id), { secret, timeLimitS: timeLimitMs === undefined ? undefined : timeLimitMs / 1000, hiddenAs });
   mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
   writeFileSync(flags.out, zip);
   process.stdout.write(`wrote ${flags.out} (${(zip.length / 1e6).toFixed(1)} MB): upload it as the autograder of a Gradescope programming assignment. It holds the reference solutions and the secret: keep it from students.\n`);
@@ -452,8 +437,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    // BackendError is matched by name: importing its module would load tfjs for every command.
-    if (error instanceof AssignmentError || error instanceof UsageError || (error instanceof Error && error.name === 'BackendError')) {
+    // BackendError and BatchError (a bad roster, shard or gradebook part) are matched by name:
+    // importing their modules would load tfjs or the CSV parser for every command.
+    if (error instanceof AssignmentError || error instanceof UsageError || (error instanceof Error && (error.name === 'BackendError' || error.name === 'BatchError'))) {
       process.stderr.write(`mlgrade: ${error.message}\n`);
       return 2;
     }

@@ -6,7 +6,7 @@ import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { TOOL_VERSION } from '../run/version.ts';
-import { GradingPool } from './grading-pool.ts';
+import { GradingPool } from '../run/grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
 import { mistakeFunctions, mistakeImplementation, replayChecks } from './replay.ts';
 

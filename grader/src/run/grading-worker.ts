@@ -1,5 +1,5 @@
 import { type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
-import { gradeSubmission } from '../run/grade.ts';
+import { gradeSubmission } from './grade.ts';
 import type { PoolGrading, PoolReply } from './grading-pool.ts';
 
 /**
