@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * workers; seconds in that run). A list that goes stale costs time, never a result.
  */
 export const SLOWEST_FIRST = [
+  'grader/test/export.test.ts', // ~300 s (measured alone)
   'grader/test/pca-alternatives-students.test.ts', // 234 s
   'grader/test/grade.test.ts', // 129 s
   'grader/test/autoencoders-alternatives.test.ts', // 126 s

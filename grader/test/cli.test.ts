@@ -18,11 +18,22 @@ describe('the mlgrade command', () => {
   it('prints help for the program and every command', () => {
     const top = mlgrade('--help');
     expect(top.code).toBe(0);
-    for (const command of ['list', 'grade', 'check', 'bench', 'datasets', 'train-models']) expect(top.stdout).toContain(command);
+    for (const command of ['list', 'grade', 'check', 'bench', 'datasets', 'train-models', 'export']) expect(top.stdout).toContain(command);
     const grade = mlgrade('grade', '--help');
     expect(grade.code).toBe(0);
     expect(grade.stdout).toContain('--submission <dir>');
     expect(grade.stdout).toContain('MLGRADE_SECRET');
+  });
+
+  it('export: names what it needs, and never writes into a folder that is not an earlier export', () => {
+    const none = mlgrade('export', '--out', tempDir({}));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('name the assignments to export');
+    const busy = tempDir({ 'notes.txt': 'mine' });
+    const refused = mlgrade('export', 'cnn-layers', '--out', busy);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not empty and is not an earlier export');
+    expect(readFileSync(path.join(busy, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('lists assignments with titles, problem counts and points', () => {

@@ -7,6 +7,7 @@ import { toClassroom } from '../src/report/classroom.ts';
 import { toExercism } from '../src/report/exercism.ts';
 import { type GradescopeResults, toGradescope } from '../src/report/gradescope.ts';
 import { toJUnit } from '../src/report/junit.ts';
+import { toAnnotations } from '../src/report/annotations.ts';
 import { resultSchema, type Result } from '../src/result/schema.ts';
 import { grayscaleImage } from '../src/report/figures.ts';
 import { PROJECT_ROOT } from './helpers.ts';
@@ -117,6 +118,11 @@ describe('reports', () => {
     expect(html).not.toMatch(/src="(?!data:)/);
     expect(render('console', pictured)).toContain('2 figures in the Markdown and HTML reports');
     expect(JSON.stringify(toGradescope(pictured))).not.toContain(png);
+    // The job-summary Markdown says where the pictures are instead of inlining them.
+    const summary = render('summary', pictured);
+    expect(summary).not.toContain('data:image');
+    expect(summary).toContain('**The photo at k = 5** — left: original; right: k = 5\n\n  _(the picture is in the HTML report)_');
+    expect(summary.replace(/\n\n {2}_\(the picture is in the HTML report\)_/g, '')).toBe(md.replace(/\n\n {2}!\[[^\]]*\]\([^)]*\)/g, ''));
   });
 
   it('shows what a passing visible case had to say, but not "correct"', () => {
@@ -301,6 +307,37 @@ describe('classroom: the JSON GitHub Classroom\'s grading reporter reads', () =>
       ['error', 'pca.ts was not found in the submission folder'],
       ['error', 'pca.ts was not found in the submission folder'],
     ]);
+  });
+});
+
+describe('classroom and github formats of a student copy (visible cases only)', () => {
+  it('classroom counts the visible cases only: their points, pass when they all pass', () => {
+    const visibleOnly: Result = { ...structuredClone(result), visibleOnly: true };
+    const report = toClassroom(visibleOnly);
+    // maxPool2d has no visible case; conv2d's visible cases are worth 5 of its 6 points.
+    expect(report.max_score).toBe(5);
+    expect(report.tests.map((t) => [t.name, t.status, t.score])).toEqual([['conv2d: Convolution', 'fail', 3]]);
+    expect(report.tests[0].message).toBe('stride 2 [visible]: out[0][1]: expected 4, got 5 (off by 1)');
+    visibleOnly.problems[0].cases[1] = { ...visibleOnly.problems[0].cases[1], status: 'pass', score: 2 };
+    expect(toClassroom(visibleOnly)).toMatchObject({ status: 'pass', max_score: 5, tests: [{ status: 'pass', score: 5 }] });
+  });
+
+  it('github: one annotation per visible case that did not pass, escaped so that a message cannot start a command', () => {
+    const text = toAnnotations(result);
+    expect(text).toBe('::error title=demo / conv2d / stride 2::out[0][1]: expected 4, got 5 (off by 1)%0AHint: <b>no flip</b>\n');
+    const hostile: Result = structuredClone(result);
+    hostile.problems[0].cases[1].message = 'bad 100%\r\n::error::forged';
+    hostile.problems[0].cases[1].name = 'a:b, c';
+    expect(toAnnotations(hostile)).toBe('::error title=demo / conv2d / a%3Ab%2C c::bad 100%25%0D%0A::error::forged\n');
+    expect(toAnnotations(hostile).trimEnd().split('\n')).toHaveLength(1);
+    const skipped: Result = structuredClone(result);
+    skipped.problems[0].cases[0] = { ...skipped.problems[0].cases[0], status: 'skipped', message: "checked by the course's grader" };
+    expect(toAnnotations(skipped).split('\n')[0]).toBe("::notice title=demo / conv2d / small::checked by the course's grader");
+    expect(toAnnotations({ ...result, loadError: 'pca.ts was not found\nsecond' })).toBe('::error title=demo%3A the submission did not load::pca.ts was not found%0Asecond\n');
+    expect(render('github', result)).toBe(text);
+    const passing: Result = structuredClone(result);
+    for (const c of passing.problems[0].cases) c.status = 'pass';
+    expect(toAnnotations(passing)).toBe('');
   });
 });
 

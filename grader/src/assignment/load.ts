@@ -7,6 +7,15 @@ import { assignmentSchema, type AssignmentSpec } from './define.ts';
 /** The project root: the folder with `assignments/`, `solutions/`, `starter/` and `grader/`. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** The file `mlgrade export` writes at the root of a student copy of the course. */
+export const EXPORT_MARKER = 'mlgrade-export.json';
+
+/**
+ * True in a student copy built by `mlgrade export`: no reference solutions, no secret,
+ * recorded answers instead (see replay/replay.ts), and visible cases only.
+ */
+export const STUDENT_COPY = existsSync(path.join(PROJECT_ROOT, EXPORT_MARKER));
+
 /** A problem with an assignment definition, reported as one line naming the file and field. */
 export class AssignmentError extends Error {
   override name = 'AssignmentError';

@@ -2,14 +2,12 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { VISIBILITIES, type Visibility } from '../assignment/define.ts';
-import { AssignmentError, listAssignmentIds, loadAssignment } from '../assignment/load.ts';
+import { AssignmentError, listAssignmentIds, loadAssignment, STUDENT_COPY } from '../assignment/load.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { DEVELOPMENT_SECRET } from '../run/seeds.ts';
 import { TOOL_VERSION } from '../run/version.ts';
 import { FILE_NAMES, FORMATS, type Format, render } from '../report/render.ts';
 import { formatScore } from '../report/format.ts';
-import { runSelfCheck } from '../selftest/check.ts';
-import { runBench } from '../bench/bench.ts';
 import { renderHandout } from '../assignment/handout.ts';
 import { doctor } from './doctor.ts';
 
@@ -72,6 +70,9 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
   if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
   const formats = parseFormats(flags.format);
+  if (STUDENT_COPY && (flags.student !== 'anonymous' || flags.seed !== '0' || flags.gradescopeMetadata !== undefined)) {
+    throw new UsageError("this copy of the course has answers recorded for one variant of the visible cases; --student, --seed and --gradescope-metadata are for the course's grader");
+  }
   const gradescope = { hiddenAs: parseVisibility(flags.gradescopeHidden) };
   let student = flags.student;
   if (flags.gradescopeMetadata !== undefined) {
@@ -87,7 +88,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   // (A folder without the module is still graded: nothing was submitted, and that scores 0.)
   const problem = flags.submission === undefined ? undefined : notAFolder(flags.submission);
   if (problem) throw new UsageError(`--submission ${flags.submission}: ${problem}`);
-  warnAboutSecret();
+  if (!STUDENT_COPY) warnAboutSecret();
   for (const id of selected) {
     const assignment = await loadAssignment(id);
     const submissionDir = path.resolve(flags.submission ?? assignment.starterDir);
@@ -202,6 +203,20 @@ async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: s
   return 0;
 }
 
+async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean }): Promise<number> {
+  const selected = flags.all ? listAssignmentIds() : ids;
+  if (selected.length === 0) throw new UsageError(`name the assignments to export (${listAssignmentIds().join(', ')}) or pass --all`);
+  const { exportCourse } = await import('../export/export.ts');
+  // The copy replays answers recorded on the backend it will run on (see export/student-files.ts).
+  process.env.MLGRADE_BACKEND = 'wasm';
+  const exported = await exportCourse({ ids: selected, out: flags.out, course: flags.course, onProgress: (line) => process.stderr.write(`mlgrade: ${line}\n`) });
+  for (const a of exported) {
+    process.stdout.write(`${a.id}: ${a.answers} recorded answers (${(a.bytes / 1e3).toFixed(0)} kB); visible points of ${a.recorded.map((r) => `${r.submission} ${formatScore(r.score)}`).join(', ')}\n`);
+  }
+  process.stdout.write(`wrote the student copy to ${flags.out}: no reference solutions, no mistake files, no secret. Push it as the course's GitHub Classroom template; see docs/tas.md.\n`);
+  return 0;
+}
+
 async function listCommand(): Promise<number> {
   const rows: string[][] = [['assignment', 'title', 'problems', 'points']];
   for (const id of listAssignmentIds()) {
@@ -266,7 +281,7 @@ async function trainModelsCommand(names: string[], flags: { out?: string }): Pro
     model.dispose();
   }
   if (trainDae) {
-    const { trainAutoencoder, saveAutoencoder } = await import('../models/autoencoder.ts');
+    const { trainAutoencoder, saveAutoencoder } = await import('../models/train-autoencoder.ts');
     const spec = DIGITS_DAE;
     const { model, card } = await trainAutoencoder(spec, {
       backend: backend.name,
@@ -310,16 +325,66 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .argument('[assignment...]', 'assignment ids, e.g. cnn-layers')
     .option('--all', 'grade every assignment (each from its starter folder unless --submission is given)')
     .option('--submission <dir>', 'the folder with the student\'s files (default: starter/<assignment>)')
-    .option('--student <id>', 'student id: selects the student\'s variant of the visible cases', 'anonymous')
-    .option('--seed <seed>', 'base seed for every case', '0')
+    // A student copy records the visible cases of one variant: these are the course's.
+    .addOption(new Option('--student <id>', 'student id: selects the student\'s variant of the visible cases').default('anonymous').hideHelp(STUDENT_COPY))
+    .addOption(new Option('--seed <seed>', 'base seed for every case').default('0').hideHelp(STUDENT_COPY))
     .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
     .option('--out <dir>', 'write reports into this folder instead of stdout')
     .option('--time-limit <seconds>', 'budget for grading each submission; cases not reached are skipped and points earned are kept')
-    .option('--gradescope-metadata <file>', 'take the student id from Gradescope\'s submission_metadata.json (users[]: the email, or the id; a group\'s, sorted and joined by +)')
-    .option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`, 'visible')
-    .addHelpText('after', '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out')
+    .addOption(new Option('--gradescope-metadata <file>', 'take the student id from Gradescope\'s submission_metadata.json (users[]: the email, or the id; a group\'s, sorted and joined by +)').hideHelp(STUDENT_COPY))
+    .addOption(
+      new Option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`).default('visible').hideHelp(STUDENT_COPY),
+    )
+    .addHelpText(
+      'after',
+      STUDENT_COPY
+        ? '\nThis copy of the course grades the visible cases; the course\'s grader grades the rest.\nExamples:\n  npm run grade -- pca\n  npm run grade -- pca --format html --out reports/out'
+        : '\nHidden cases are seeded from MLGRADE_SECRET; set it when grading for real.\nExamples:\n  mlgrade grade cnn-layers\n  mlgrade grade cnn-layers --submission solutions/cnn-layers --format console,html --out reports/out',
+    )
     .action(exitWith(state, gradeCommand));
 
+  program
+    .command('handout')
+    .description('render an assignment\'s handout (Markdown, with its points filled in)')
+    .argument('<assignment>', 'assignment id')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(
+      exitWith(state, async (id: string, flags: { out?: string }) => {
+        const text = renderHandout(await loadAssignment(id));
+        if (flags.out) {
+          mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
+          writeFileSync(flags.out, text);
+          process.stderr.write(`mlgrade: wrote ${flags.out}\n`);
+        } else {
+          process.stdout.write(text);
+        }
+        return 0;
+      }),
+    );
+
+  program
+    .command('datasets')
+    .description('list the data sets the project has, with origin and licence; --preview writes a contact sheet (PNG) of each')
+    .argument('[name...]', 'data set names (default: all)')
+    .option('--preview <dir>', 'write <name>.png for each data set into this folder')
+    .addHelpText('after', '\nExamples:\n  npm run datasets\n  npm run datasets -- --preview reports/datasets\n  npm run datasets -- mnist-train --preview reports/datasets')
+    .action(exitWith(state, datasetsCommand));
+
+  program
+    .command('doctor')
+    .description('print Node, npm and the tensor backend mlgrade will use, with the reason and what was not available')
+    .addHelpText('after', '\nMLGRADE_BACKEND=node|wasm|cpu forces a backend.')
+    .action(exitWith(state, () => doctor()));
+
+  // The commands that grade classes, test the grader or need the reference solutions: not in a
+  // student copy (`mlgrade export`), which has none of those.
+  if (!STUDENT_COPY) addCourseCommands(program, state);
+
+  return program;
+}
+
+/** Commands for the course's own repository (see buildProgram). */
+function addCourseCommands(program: Command, state: { code: number }): void {
   program
     .command('batch')
     .description('grade a whole class: a gradebook CSV, a JSON summary and reports per student; resumable, shardable across machines')
@@ -363,39 +428,12 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .action(exitWith(state, gradebookCommand));
 
   program
-    .command('handout')
-    .description('render an assignment\'s handout (Markdown, with its points filled in)')
-    .argument('<assignment>', 'assignment id')
-    .option('--out <file>', 'write to this file instead of stdout')
-    .action(
-      exitWith(state, async (id: string, flags: { out?: string }) => {
-        const text = renderHandout(await loadAssignment(id));
-        if (flags.out) {
-          mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
-          writeFileSync(flags.out, text);
-          process.stderr.write(`mlgrade: wrote ${flags.out}\n`);
-        } else {
-          process.stdout.write(text);
-        }
-        return 0;
-      }),
-    );
-
-  program
     .command('check')
     .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
     .argument('[assignment...]', 'assignment ids (default: all)')
     .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
     .option('--summary <file>', 'also write a Markdown summary (a table per assignment and every failure) to this file, e.g. for a course log')
-    .action(exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string }) => ((await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary })) ? 0 : 1)));
-
-  program
-    .command('datasets')
-    .description('list the data sets the project has, with origin and licence; --preview writes a contact sheet (PNG) of each')
-    .argument('[name...]', 'data set names (default: all)')
-    .option('--preview <dir>', 'write <name>.png for each data set into this folder')
-    .addHelpText('after', '\nExamples:\n  npm run datasets\n  npm run datasets -- --preview reports/datasets\n  npm run datasets -- mnist-train --preview reports/datasets')
-    .action(exitWith(state, datasetsCommand));
+    .action(exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string }) => ((await (await import('../selftest/check.ts')).runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary })) ? 0 : 1)));
 
   program
     .command('train-models')
@@ -404,12 +442,6 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--out <dir>', 'write <name>/ folders here instead of grader/models/')
     .addHelpText('after', '\nTakes a few minutes per model on the wasm backend. Review the cards, then commit grader/models/.\nExamples:\n  npm run train-models\n  npm run train-models -- digits04-cnn --out /tmp/zoo')
     .action(exitWith(state, trainModelsCommand));
-
-  program
-    .command('doctor')
-    .description('print Node, npm and the tensor backend mlgrade will use, with the reason and what was not available')
-    .addHelpText('after', '\nMLGRADE_BACKEND=node|wasm|cpu forces a backend.')
-    .action(exitWith(state, () => doctor()));
 
   program
     .command('bench')
@@ -422,11 +454,19 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .option('--quick', 'time each tensor workload once, and the SVD on small matrices')
     .action(
       exitWith(state, async (flags: { rounds: string; svd: boolean; grading: boolean; batch: boolean; tensors: boolean; quick?: boolean }) =>
-        runBench({ rounds: Number(flags.rounds), svd: flags.svd, grading: flags.grading, batch: flags.batch, tensors: flags.tensors, quick: flags.quick }),
+        (await import('../bench/bench.ts')).runBench({ rounds: Number(flags.rounds), svd: flags.svd, grading: flags.grading, batch: flags.batch, tensors: flags.tensors, quick: flags.quick }),
       ),
     );
 
-  return program;
+  program
+    .command('export')
+    .description('build the repository students get (a GitHub Classroom template): starters, handouts, the engine, visible cases with recorded answers, a feedback workflow; no references, mistakes or secret')
+    .argument('[assignment...]', 'assignment ids')
+    .option('--all', 'export every assignment')
+    .requiredOption('--out <dir>', 'a new or empty folder, or an earlier export to replace')
+    .option('--course <name>', 'the course\'s name, for the README and package.json', 'ml-course')
+    .addHelpText('after', '\nRecords the reference\'s answers for the visible cases by grading the reference, the starter and every declared mistake (takes a while for assignments with tensors).\nExample:\n  mlgrade export pca cnn-layers --out ../ml-course-student')
+    .action(exitWith(state, exportCommand));
 }
 
 /** Runs the CLI and returns the exit code: 0 when the command completed, 1 on a failed self-check, 2 on bad usage or a broken assignment. */
@@ -437,9 +477,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    // BackendError and BatchError (a bad roster, shard or gradebook part) are matched by name:
-    // importing their modules would load tfjs or the CSV parser for every command.
-    if (error instanceof AssignmentError || error instanceof UsageError || (error instanceof Error && (error.name === 'BackendError' || error.name === 'BatchError'))) {
+    // BackendError, BatchError (a bad roster, shard or gradebook part) and ExportError (a folder
+    // export must not overwrite) are matched by name: importing their modules would load tfjs,
+    // the CSV parser or the exporter for every command.
+    if (error instanceof AssignmentError || error instanceof UsageError || (error instanceof Error && ['BackendError', 'BatchError', 'ExportError'].includes(error.name))) {
       process.stderr.write(`mlgrade: ${error.message}\n`);
       return 2;
     }

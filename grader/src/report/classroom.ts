@@ -26,6 +26,17 @@ export interface ClassroomResults {
   }>;
 }
 
+/**
+ * A visible-only Result (a student copy's feedback) counts its visible cases only: points out
+ * of the visible cases' points, `pass` when every visible case passes.
+ */
+function visiblePart(problem: ProblemResult): ProblemResult {
+  const cases = problem.cases.filter((c) => c.visibility === 'visible');
+  const score = cases.reduce((sum, c) => sum + c.score, 0);
+  const status = cases.every((c) => c.status === 'pass') ? 'pass' : problem.status === 'error' ? 'error' : 'fail';
+  return { ...problem, cases, score, maxScore: cases.reduce((sum, c) => sum + c.maxScore, 0), status };
+}
+
 function problemStatus(problem: ProblemResult): 'pass' | 'fail' | 'error' {
   if (problem.status === 'pass') return 'pass';
   return problem.status === 'error' ? 'error' : 'fail';
@@ -44,7 +55,8 @@ function problemMessage(problem: ProblemResult): string {
  * the problems' rounded points, so full marks everywhere is exactly `max_score`.
  */
 export function toClassroom(result: Result): ClassroomResults {
-  const tests = result.problems.map((problem) => ({
+  const problems = result.visibleOnly ? result.problems.map(visiblePart).filter((problem) => problem.cases.length > 0) : result.problems;
+  const tests = problems.map((problem) => ({
     name: `${problem.name}: ${problem.title}`,
     status: result.loadError ? ('error' as const) : problemStatus(problem),
     score: roundScore(problem.score),
@@ -54,7 +66,7 @@ export function toClassroom(result: Result): ClassroomResults {
     line_no: 0,
     duration: Math.round(problem.cases.reduce((sum, c) => sum + c.durationMs, 0)),
   }));
-  const maxScore = roundScore(result.problems.reduce((sum, p) => sum + roundScore(p.maxScore), 0));
+  const maxScore = roundScore(problems.reduce((sum, p) => sum + roundScore(p.maxScore), 0));
   const score = tests.reduce((sum, t) => sum + t.score, 0);
   return {
     version: 1,

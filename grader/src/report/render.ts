@@ -9,8 +9,9 @@ import { toClassroom } from './classroom.ts';
 import { toExercism } from './exercism.ts';
 import { type GradescopeOptions, toGradescope } from './gradescope.ts';
 import { toJUnit } from './junit.ts';
+import { toAnnotations } from './annotations.ts';
 
-export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope', 'classroom', 'exercism', 'junit'] as const;
+export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope', 'classroom', 'exercism', 'junit', 'github', 'summary'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** File names used when a report is written to a folder (`--out`). */
@@ -23,6 +24,8 @@ export const FILE_NAMES: Record<Format, string> = {
   classroom: 'classroom.json',
   exercism: 'exercism.json',
   junit: 'junit.xml',
+  github: 'annotations.txt',
+  summary: 'summary.md',
 };
 
 const handlebars = Handlebars.create();
@@ -57,7 +60,10 @@ export function render(format: Format, result: Result, options: { color?: boolea
     case 'console':
       return renderConsole(result, options);
     case 'md':
-      return template('markdown.hbs')({ result });
+      return template('markdown.hbs')({ result, pictures: true });
+    case 'summary':
+      // For $GITHUB_STEP_SUMMARY: 1 MiB at most per step, and GitHub does not show data: URIs.
+      return template('markdown.hbs')({ result, pictures: false });
     case 'html':
       return template('html.hbs')({ result });
     case 'json':
@@ -70,6 +76,8 @@ export function render(format: Format, result: Result, options: { color?: boolea
       return `${JSON.stringify(toExercism(result), null, 2)}\n`;
     case 'junit':
       return toJUnit(result);
+    case 'github':
+      return toAnnotations(result);
   }
 }
 

@@ -68,6 +68,11 @@ export const resultSchema = z.object({
   loadError: z.string().optional(),
   /** Things the student should know that cost no points (files not copied, …). */
   warnings: z.array(z.string()),
+  /**
+   * Set when only the visible cases were graded (a student copy's feedback, see `mlgrade
+   * export`): the other cases are listed as skipped and the score is not a grade.
+   */
+  visibleOnly: z.literal(true).optional(),
   problems: z.array(problemResultSchema),
   executionTimeMs: z.number().min(0),
 });

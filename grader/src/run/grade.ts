@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, type ProblemSpec } from '../assignment/define.ts';
-import { AssignmentError, type LoadedAssignment, PROJECT_ROOT } from '../assignment/load.ts';
+import { AssignmentError, type LoadedAssignment, PROJECT_ROOT, STUDENT_COPY } from '../assignment/load.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
 import { validateValue } from '../checks/values.ts';
@@ -14,6 +14,7 @@ import type { TensorCase } from './tensors.ts';
 import { truncateText } from '../sandbox/output.ts';
 import type { CaseResult, CaseStatus, Figure, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
+import { isNotRecorded } from '../replay/not-recorded.ts';
 import { rememberedAnswer } from './reference-cache.ts';
 import { parameterNames } from './parameters.ts';
 import { caseSeed, DEVELOPMENT_SECRET } from './seeds.ts';
@@ -51,6 +52,11 @@ export interface GradeOptions {
    * assignment's grading is spared a process start (~0.5 s of CPU) per problem.
    */
   shareProcesses?: boolean;
+  /**
+   * Grades the visible cases only; every other case is listed as skipped, graded only by the
+   * course's grader. Default: true in a student copy (see `mlgrade export`), else false.
+   */
+  visibleOnly?: boolean;
 }
 
 /** CPU time per call unless the problem sets `timeoutMs` (the sandbox adds a wall-clock backstop). */
@@ -60,6 +66,9 @@ const DEFAULT_MEMORY_MB = 512;
 const LOAD_TIMEOUT_MS = 10_000;
 const OUTPUT_BYTES_PER_CALL = 4096;
 const MESSAGE_CHARS = 2000;
+/** A student copy's message for a case whose check needs an answer the copy has not recorded. */
+const COURSE_GRADER_ONLY =
+  "checked by the course's grader: this check needs the reference solution's answer to inputs this copy of the course has not recorded (your own answers, for example), so it is not scored here";
 
 function roundScore(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -122,7 +131,10 @@ class Grader {
   private started = 0;
   private tensors: TensorSupport | undefined;
 
-  constructor(private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'problems' | 'shareProcesses'>> & Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'shareProcesses'> & { problems: readonly ProblemSpec[] }) {}
+  constructor(
+    private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'problems' | 'shareProcesses'>> &
+      Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'shareProcesses'> & { problems: readonly ProblemSpec[] },
+  ) {}
 
   async run(): Promise<Result> {
     this.started = performance.now();
@@ -158,7 +170,13 @@ class Grader {
       // learns from a hidden input can surface in the feedback of a visible case.
       const isVisible = (c: CaseSpec<unknown[]>): boolean => (c.visibility ?? 'visible') === 'visible';
       const visible = this.steps(isVisible);
-      await this.runSteps([...visible, ...this.steps((c) => !isVisible(c))], visible.length);
+      const others = this.steps((c) => !isVisible(c));
+      if (this.options.visibleOnly) {
+        await this.runSteps(visible, visible.length);
+        for (const { problem, cases } of others) for (const c of cases) this.skip(problem, c, `not run here: a ${c.visibility} case, graded only by the course's grader`);
+      } else {
+        await this.runSteps([...visible, ...others], visible.length);
+      }
     } finally {
       this.session.close();
     }
@@ -197,7 +215,11 @@ class Grader {
 
   private async runCases(problem: ProblemSpec, cases: Array<CaseSpec<unknown[]>>): Promise<void> {
     for (const c of cases) {
-      const { result, fraction } = this.overBudget() ? { result: this.budgetSkip(problem, c), fraction: 0 } : await this.gradeCase(problem, c);
+      if (this.overBudget()) {
+        this.skip(problem, c, `not run: grading stopped when its time limit (${(this.options.timeLimitMs ?? 0) / 1000} s) was used up; points already earned are kept`);
+        continue;
+      }
+      const { result, fraction } = await this.gradeCase(problem, c);
       this.fractions.set(`${problem.export}\u0000${c.name}`, fraction);
       this.record(problem.export, result);
     }
@@ -223,16 +245,10 @@ class Grader {
     return limits;
   }
 
-  private budgetSkip(problem: ProblemSpec, c: CaseSpec<unknown[]>): CaseResult {
-    return {
-      name: c.name,
-      visibility: c.visibility ?? 'visible',
-      status: 'skipped',
-      score: 0,
-      maxScore: roundScore(this.caseMaxScore(problem, c)),
-      message: `not run: grading stopped when its time limit (${(this.options.timeLimitMs ?? 0) / 1000} s) was used up; points already earned are kept`,
-      durationMs: 0,
-    };
+  /** Records a case that was not run, with the reason. */
+  private skip(problem: ProblemSpec, c: CaseSpec<unknown[]>, message: string): void {
+    this.fractions.set(`${problem.export}\u0000${c.name}`, 0);
+    this.record(problem.export, { name: c.name, visibility: c.visibility ?? 'visible', status: 'skipped', score: 0, maxScore: roundScore(this.caseMaxScore(problem, c)), message, durationMs: 0 });
   }
 
   private record(problem: string, result: CaseResult): void {
@@ -293,6 +309,9 @@ class Grader {
     const tensorCase = this.tensors?.beginTensorCase();
     try {
       return await this.runCalls(problem, c, tensorCase);
+    } catch (error) {
+      if (isNotRecorded(error)) return { ...none, status: 'skipped', message: COURSE_GRADER_ONLY };
+      throw error;
     } finally {
       tensorCase?.end();
     }
@@ -436,6 +455,7 @@ class Grader {
       memory?.remember(value);
       return value;
     } catch (error) {
+      if (isNotRecorded(error)) throw error;
       throw new AssignmentError(`${this.options.assignment.spec.id}: problem ${problem.export}, case "${c.name}": the reference solution threw: ${(error as Error).message}`);
     }
   }
@@ -444,6 +464,7 @@ class Grader {
     try {
       return await problem.check(context);
     } catch (error) {
+      if (isNotRecorded(error)) throw error;
       // A check that cannot handle an answer must not give points for it.
       return { score: 0, message: `this answer could not be checked (${(error as Error).message}); please report this to the course staff` };
     }
@@ -473,6 +494,11 @@ class Grader {
       executionTimeMs: Math.round(executionTimeMs),
     };
     if (this.session.loadFailure) result.loadError = this.session.loadFailure.message;
+    if (this.options.visibleOnly) {
+      result.visibleOnly = true;
+      const others = problems.flatMap((p) => p.cases).filter((c) => c.visibility !== 'visible').length;
+      if (others > 0) result.warnings.push(`visible cases only: the ${others} other case${others === 1 ? ' is' : 's are'} graded by the course's grader, which gives the grade of record`);
+    }
     return result;
   }
 }
@@ -501,6 +527,7 @@ export async function gradeSubmission(options: GradeOptions): Promise<Result> {
     timeLimitMs: options.timeLimitMs,
     onCase: options.onCase,
     shareProcesses: options.shareProcesses,
+    visibleOnly: options.visibleOnly ?? STUDENT_COPY,
   });
   return grader.run();
 }

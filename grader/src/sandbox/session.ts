@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BackendName } from '../tensor/backend.ts';
@@ -46,6 +46,14 @@ export interface LoadFailure {
  * after a crash, timeout or memory overrun the next call starts a fresh one, so one bad
  * case never costs another its points.
  */
+function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 export class SandboxSession {
   exports: Record<string, string> = {};
   loadFailure: LoadFailure | undefined;
@@ -121,7 +129,9 @@ export class SandboxSession {
       {
         runner: this.runnerPath,
         workDir: this.workspace.workDir,
-        readable: [addons ? this.workspace.bundleDir : this.workspace.root, ...this.options.packageDirs],
+        // Node checks read permission on the real path a package resolves to, so a linked
+        // node_modules (a student copy's while it is recorded, a pnpm store) is allowed by it.
+        readable: [addons ? this.workspace.bundleDir : this.workspace.root, ...this.options.packageDirs.map(realPath)],
         allowAddons: addons,
       },
       { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
