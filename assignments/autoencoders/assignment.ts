@@ -400,9 +400,10 @@ function checkCompress(ctx: CheckContext<CompressArgs, Uint8Array>): Verdict {
     // Stryker disable next-line EqualityOperator: a PSNR equal to its bound to the last bit has probability zero, and either verdict would be defensible there
     invariant(yours >= floor - QUANTISATION_MARGIN_DB, `${summary}: more than ${QUANTISATION_MARGIN_DB} dB below quantising over one range`),
   ]);
-  if (verdict.score < 1) return verdict;
+  const metrics = { psnr: yours, bitsPerPixel: bpp };
+  if (verdict.score < 1) return { ...verdict, metrics };
   // The lecture's learned-versus-JPEG comparison, for the student to read (visible cases only).
-  return { ...verdict, message: ctx.visible ? `${summary}\n${baselineTable({ name: `yours: ${k} code values at ${bits} bits`, bytes: bytes.length, psnr: yours }, images, k, bits)}` : summary };
+  return { ...verdict, metrics, message: ctx.visible ? `${summary}\n${baselineTable({ name: `yours: ${k} code values at ${bits} bits`, bytes: bytes.length, psnr: yours }, images, k, bits)}` : summary };
 }
 
 export default defineAssignment({
@@ -555,4 +556,6 @@ export default defineAssignment({
       ],
     }),
   ],
+  // Gradescope's leaderboard: the compression's quality within the storage budget at 4 bits.
+  leaderboard: [{ name: 'PSNR at 4 bits (dB)', problem: 'compress', case: '64 digits at 4 bits', metric: 'psnr' }],
 });

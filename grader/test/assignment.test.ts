@@ -62,6 +62,14 @@ describe('loading assignment definitions', () => {
     }
   });
 
+  it('checks that a leaderboard names a problem and case the assignment has', async () => {
+    const withBoard = (entry: string) => rootWith('x', '[problem]', `, leaderboard: [${entry}]`);
+    expect((await loadAssignment('x', withBoard('{ name: "PSNR", problem: "f", case: "c", metric: "psnr" }'))).spec.leaderboard).toHaveLength(1);
+    expect(await loadError(withBoard('{ name: "PSNR", problem: "g", case: "c", metric: "psnr" }'))).toBe('assignments/x/assignment.ts: leaderboard[0].problem: no problem "g"');
+    expect(await loadError(withBoard('{ name: "PSNR", problem: "f", case: "d", metric: "psnr" }'))).toBe('assignments/x/assignment.ts: leaderboard[0].case: problem f has no case "d"');
+    expect(await loadError(withBoard('{ name: "PSNR", problem: "f", case: "c", metric: "psnr", order: "up" }'))).toBe('assignments/x/assignment.ts: leaderboard[0].order: expected asc or desc');
+  });
+
   it('rejects an id that differs from the folder, a missing default export, a file that does not load, an unknown id', async () => {
     const wrongId = rootWith('x', '[problem]');
     const moved = tempDir({ 'assignments/y/assignment.ts': readFileSync(path.join(wrongId, 'assignments/x/assignment.ts'), 'utf8') });

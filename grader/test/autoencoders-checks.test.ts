@@ -1004,18 +1004,38 @@ function compressSummary(call: Call): string {
   return `${bytes.length} bytes for ${count} images (${format((8 * bytes.length) / (count * 784), 3)} bits per pixel); PSNR ${format(yours, 3)} dB after decompress(compress(x)) at ${bits} bits (unquantised reconstruction ${format(exact, 3)} dB; the reference at ${bits} bits ${format(ref, 3)} dB; one range for all code values ${format(floor, 3)} dB)`;
 }
 
+/** checkCompress's metrics (for the leaderboard), measured here. */
+function compressMetrics(call: Call): { psnr: number; bitsPerPixel: number } {
+  const images = (call.args as CompressArgs)[1];
+  return { psnr: psnr(meanSquaredError(call.followUp!.output as X, images)), bitsPerPixel: (8 * (call.output as Uint8Array).length) / (images.shape[0] * 784) };
+}
+
 describe('compress', () => {
   it('passes the reference pair on every case, with sizes and PSNRs in the message', async () => {
     for (const index of [0, 1, 2, 3]) {
       const call = compressCall(caseArgs<CompressArgs>('compress', index));
       const verdict = await check('compress', [call]);
-      expect(verdict).toEqual({ score: 1, message: compressSummary(call) });
+      expect(verdict).toEqual({ score: 1, message: compressSummary(call), metrics: compressMetrics(call) });
     }
     const call = compressCall(caseArgs<CompressArgs>('compress', 0));
     const before = tf.memory().numTensors;
     expect((await check('compress', [call])).score).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     expect(compressSummary(call)).toMatch(/^2304 bytes for 64 images \(0\.367 bits per pixel\); PSNR [\d.]+ dB after decompress\(compress\(x\)\) at 8 bits \(unquantised/);
+  });
+
+  it("ranks the leaderboard by the PSNR the check measures on the 4-bit case, larger first", async () => {
+    expect(assignment.leaderboard).toHaveLength(1);
+    const [entry] = assignment.leaderboard!;
+    expect(entry.name).toBe('PSNR at 4 bits (dB)');
+    expect(entry.order ?? 'desc').toBe('desc');
+    const index = problemOf(entry.problem).cases.findIndex((c) => c.name === entry.case);
+    const args = caseArgs<CompressArgs>(entry.problem, index);
+    expect(args[2]).toBe(4);
+    const call = compressCall(args);
+    const verdict = await check(entry.problem, [call]);
+    expect(verdict.metrics?.[entry.metric]).toBe(compressMetrics(call).psnr);
+    expect(compressMetrics(call).psnr).toBeGreaterThan(10);
   });
 
   it('allows the packed values and a header of two float64 per dimension, the allowance itself included', async () => {
@@ -1026,7 +1046,7 @@ describe('compress', () => {
     const fit = new Uint8Array(2624);
     fit.set(reference.compress(...args));
     const atLimit = compressCall(args, { bytes: fit });
-    expect(await check('compress', [atLimit])).toEqual({ score: 1, message: compressSummary(atLimit) });
+    expect(await check('compress', [atLimit])).toEqual({ score: 1, message: compressSummary(atLimit), metrics: compressMetrics(atLimit) });
     const over = new Uint8Array(2625);
     over.set(reference.compress(...args));
     expect(await check('compress', [compressCall(args, { bytes: over })])).toEqual({
@@ -1075,7 +1095,7 @@ describe('compress', () => {
     expect((await check('compress', [compressCall(args, { decompressed: (b) => withEntries(ref(b), { 3: -0.5 }) })])).message).toBe(`decompressed pixels range over [-0.5, ${format(high)}]; they must lie in [0, 1]`);
     expect((await check('compress', [compressCall(args, { decompressed: (b) => withEntries(ref(b), { 7: 1.25 }) })])).message).toBe(`decompressed pixels range over [${format(low)}, 1.25]; they must lie in [0, 1]`);
     const edges = compressCall(args, { decompressed: (b) => withEntries(ref(b), { 3: 0, 7: 1 }) });
-    expect(await check('compress', [edges])).toEqual({ score: 1, message: compressSummary(edges) });
+    expect(await check('compress', [edges])).toEqual({ score: 1, message: compressSummary(edges), metrics: compressMetrics(edges) });
     void images;
   });
 
@@ -1089,13 +1109,14 @@ describe('compress', () => {
       score: 0,
       message: `${summary8}: at 8 bits quantising should cost less than 1 dB; does the range stored in the bytes cover the codes?\n${summary8}: more than 0.5 dB below quantising over one range`,
       details: {},
+      metrics: compressMetrics(eightZeros),
     });
     const fourZeros = compressCall(four, { decompressed: zeros });
-    expect(await check('compress', [fourZeros])).toEqual({ score: 0, message: `${compressSummary(fourZeros)}: more than 0.5 dB below quantising over one range`, details: {} });
+    expect(await check('compress', [fourZeros])).toEqual({ score: 0, message: `${compressSummary(fourZeros)}: more than 0.5 dB below quantising over one range`, details: {}, metrics: compressMetrics(fourZeros) });
     // Quantising over one range is exactly the floor, and passes.
     for (const args of [four, caseArgs<CompressArgs>('compress', 2)]) {
       const oneRange = compressCall(args, { decompressed: () => oneRangeReconstruction(args[0], args[1], args[2]) });
-      expect(await check('compress', [oneRange])).toEqual({ score: 1, message: compressSummary(oneRange) });
+      expect(await check('compress', [oneRange])).toEqual({ score: 1, message: compressSummary(oneRange), metrics: compressMetrics(oneRange) });
     }
     // At 8 bits, a reconstruction 1.5 dB worse than the unquantised one fails both.
     const [model, images] = eight;
@@ -1164,7 +1185,7 @@ describe('visible cases: pictures and the compression table', () => {
     const verdict = await check('compress', [call], { visible: true });
     const bytes = call.output as Uint8Array;
     const yours = psnr(meanSquaredError(call.followUp!.output as X, images));
-    expect(verdict).toEqual({ score: 1, message: `${compressSummary(call)}\n${baselineTable({ name: 'yours: 32 code values at 4 bits', bytes: bytes.length, psnr: yours }, images, 32, bits)}` });
+    expect(verdict).toEqual({ score: 1, message: `${compressSummary(call)}\n${baselineTable({ name: 'yours: 32 code values at 4 bits', bytes: bytes.length, psnr: yours }, images, 32, bits)}`, metrics: compressMetrics(call) });
     expect(verdict.message.split('\n')[4]).toMatch(/^\| yours: 32 code values at 4 bits \| 1280 \| 0\.204 \| [\d.]+ \|$/);
     const zeros = compressCall(args, { decompressed: () => tf.zeros([64, 28, 28, 1]) });
     expect((await check('compress', [zeros], { visible: true })).message).toBe(`${compressSummary(zeros)}: more than 0.5 dB below quantising over one range`);

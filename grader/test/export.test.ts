@@ -10,7 +10,7 @@ import { listAssignmentIds, loadAssignment, PROJECT_ROOT } from '../src/assignme
 import { EXPORT_SEED, EXPORT_STUDENT, recordedSubmissions } from '../src/export/export.ts';
 import { runnerId } from '../src/export/student-files.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import type { CaseResult, Result } from '../src/result/schema.ts';
+import { type Result, resultSchema } from '../src/result/schema.ts';
 
 // The student copy `mlgrade export` builds (issue: "the export leaks nothing and replays
 // visible feedback faithfully"). It is built once, by the CLI, with a known secret set.
@@ -18,6 +18,8 @@ import type { CaseResult, Result } from '../src/result/schema.ts';
 const SECRET = 'export-test-secret-5d1c9e0b7a';
 const IDS = listAssignmentIds();
 let out = '';
+/** The Result of every grading the export recorded (`--results`). */
+let results = '';
 
 function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -25,7 +27,8 @@ function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } 
 
 beforeAll(() => {
   out = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-export-'));
-  const built = run(['bin/mlgrade.js', 'export', '--all', '--out', out, '--course', 'Test course'], { env: { ...process.env, MLGRADE_SECRET: SECRET } });
+  results = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-export-results-'));
+  const built = run(['bin/mlgrade.js', 'export', '--all', '--out', out, '--results', results, '--course', 'Test course'], { env: { ...process.env, MLGRADE_SECRET: SECRET } });
   expect(built.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
   expect(built.status).toBe(0);
   // What `npm install` gives a student: the same packages (the course's, linked).
@@ -33,7 +36,7 @@ beforeAll(() => {
 }, 900_000);
 
 afterAll(() => {
-  if (out) rmSync(out, { recursive: true, force: true });
+  for (const dir of [out, results]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Every file of the copy as text (the gzipped answer tables unpacked), without node_modules. */
@@ -182,6 +185,19 @@ describe('mlgrade export: the student copy', () => {
     expect(otherStudent.stderr).toContain('one variant of the visible cases');
   });
 
+  it("the copy's engine is the course's, file for file", () => {
+    const engine = path.join(PROJECT_ROOT, 'grader', 'src');
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const copied = walk(path.join(out, 'grader', 'src')).map((f) => path.relative(path.join(out, 'grader', 'src'), f));
+    expect(copied.length).toBeGreaterThan(50);
+    for (const file of copied) expect(readFileSync(path.join(out, 'grader', 'src', file), 'utf8'), file).toBe(readFileSync(path.join(engine, file), 'utf8'));
+  });
+
+  // The copy replays for the reference, the starter and every declared mistake. What it must
+  // give: the course grader's verdicts. For the assignments without tensors the course grader
+  // grades each submission here; for the tensor assignments (minutes of grading) the reference
+  // is its recorded grading — the course's own engine (the previous test) and checks, with the
+  // real functions behind the stand-ins — and the course grader grades the reference here too.
   it.each(IDS)("%s: for the reference, the starter and every declared mistake, the copy's visible verdicts equal the course grader's", async (id) => {
     const course = await loadAssignment(id);
     // The copy's own engine, loaded fresh in this process: it has never recorded, so it replays.
@@ -191,21 +207,23 @@ describe('mlgrade export: the student copy', () => {
     const copy = await loader.loadAssignment(id, out);
     const submissions = await recordedSubmissions(course);
     expect(submissions.length).toBeGreaterThan(2);
-    const strip = (c: CaseResult) => ({ ...c, durationMs: 0 });
+    const visibleCases = (r: Result) => r.problems.flatMap((p) => p.cases.filter((c) => c.visibility === 'visible').map((c) => ({ problem: p.name, ...c, durationMs: 0 })));
     for (const submission of submissions) {
       try {
         const options = { submissionDir: submission.dir, student: EXPORT_STUDENT, seed: EXPORT_SEED, visibleOnly: true, shareProcesses: true, problems: submission.problems } as const;
-        const expected = await gradeSubmission({ ...options, assignment: course });
+        const courseGrader = () => gradeSubmission({ ...options, assignment: course });
+        const recordedFile = path.join(results, id, `${submission.name.replace(/[^\w.-]+/g, '-')}.json`);
+        const expected = course.spec.tensors && submission.name !== 'reference' ? resultSchema.parse(JSON.parse(readFileSync(recordedFile, 'utf8'))) : await courseGrader();
         const replayed = await engine.gradeSubmission({ ...options, assignment: copy });
-        const visibleCases = (r: Result) => r.problems.flatMap((p) => p.cases.filter((c) => c.visibility === 'visible').map((c) => ({ problem: p.name, ...strip(c) })));
         let want: unknown[] = visibleCases(expected);
         let got: unknown[] = visibleCases(replayed);
+        expect(want.length).toBeGreaterThan(0);
         if (JSON.stringify(got) !== JSON.stringify(want)) {
           // A submission may itself be random (a mistake's model with unseeded initial weights):
           // where the course grader disagrees with itself on a case's words, only its verdict
           // (status, score, hint) can be compared.
           const first = visibleCases(expected);
-          const again = visibleCases(await gradeSubmission({ ...options, assignment: course }));
+          const again = visibleCases(await courseGrader());
           type Case = (typeof first)[number];
           const verdictOnly = (c: Case) => ({ problem: c.problem, name: c.name, status: c.status, score: c.score, mistake: c.mistake });
           const unstable = new Set(first.filter((c, i) => JSON.stringify(c) !== JSON.stringify(again[i])).map((c) => `${c.problem}/${c.name}`));
@@ -215,7 +233,6 @@ describe('mlgrade export: the student copy', () => {
           got = project(visibleCases(replayed));
         }
         expect(got, submission.name).toEqual(want);
-        expect(visibleCases(expected).length).toBeGreaterThan(0);
         expect(replayed.score, submission.name).toBe(expected.score);
       } finally {
         submission.remove?.();

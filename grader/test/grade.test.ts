@@ -194,6 +194,32 @@ export default defineAssignment({ id: 'x', title: 'T', module: 'main.ts', proble
   });
 });
 
+describe('leaderboards', () => {
+  it('take the metric a check measured on the named case; a case that measured nothing gives no entry', async () => {
+    const root = tempDir({
+      'assignments/board/assignment.ts': `import { defineAssignment } from ${DEFINE};
+import { z } from 'zod';
+export default defineAssignment({ id: 'board', title: 'T', module: 'main.ts', problems: [{
+  export: 'f', title: 'F', points: 1, reference: (x) => x, output: z.number(),
+  cases: [{ name: 'a', args: () => [3] }, { name: 'b', visibility: 'hidden', args: () => [4] }],
+  check: ({ output, expected }) => ({ score: output === expected ? 1 : 0, message: 'm', metrics: output > 0 ? { size: output * 10 } : undefined }),
+}], leaderboard: [
+  { name: 'size of a', problem: 'f', case: 'a', metric: 'size', order: 'asc' },
+  { name: 'size of b', problem: 'f', case: 'b', metric: 'size' },
+  { name: 'nothing', problem: 'f', case: 'a', metric: 'other' },
+] });
+`,
+      'solutions/board/main.ts': 'export const f = (x: number): number => x;\n',
+      'negative/main.ts': 'export const f = (x: number): number => -x;\n',
+    });
+    const assignment = await loadAssignment('board', root);
+    const right = await gradeSubmission({ assignment, submissionDir: assignment.solutionDir });
+    expect(right.leaderboard).toEqual([{ name: 'size of a', value: 30, order: 'asc' }, { name: 'size of b', value: 40, order: 'desc' }]);
+    const wrong = await gradeSubmission({ assignment, submissionDir: path.join(root, 'negative') });
+    expect(wrong.leaderboard).toBeUndefined();
+  });
+});
+
 describe('arguments changed in place', () => {
   it('get a note naming the argument and the first changed entry, and cost no points', async () => {
     const root = tempDir({

@@ -169,6 +169,13 @@ describe('reports', () => {
     expect((JSON.parse(render('gradescope', result, { gradescope: { hiddenAs: 'hidden' } })) as GradescopeResults).tests[2].visibility).toBe('hidden');
   });
 
+  it('gradescope: the leaderboard entries the submission measured, only when it has some', () => {
+    expect(toGradescope(result)).not.toHaveProperty('leaderboard');
+    const board: Result = { ...result, leaderboard: [{ name: 'PSNR at 4 bits (dB)', value: 21.5, order: 'desc' }, { name: 'bytes', value: 300, order: 'asc' }] };
+    expect(resultSchema.parse(board)).toEqual(board);
+    expect(toGradescope(board).leaderboard).toEqual([{ name: 'PSNR at 4 bits (dB)', value: 21.5, order: 'desc' }, { name: 'bytes', value: 300, order: 'asc' }]);
+  });
+
   it('gradescope: scores rounded to hundredths, full marks exactly', () => {
     const fractions: Result = structuredClone(result);
     fractions.score = 84.00000000000001;

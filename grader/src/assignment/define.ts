@@ -136,6 +136,20 @@ export interface ProblemSpec<A extends unknown[] = any[], O = any> {
   mistakes?: Array<MistakeSpec<NoInfer<A>, NoInfer<O>>>;
 }
 
+/**
+ * One column of a leaderboard (Gradescope's `leaderboard`): a number a check measured on one
+ * case (Verdict.metrics), e.g. the PSNR of the student's compression at a fixed budget.
+ * A submission whose case did not measure it has no entry.
+ */
+export interface LeaderboardSpec {
+  name: string;
+  problem: string;
+  case: string;
+  metric: string;
+  /** `desc` (default): larger is better. */
+  order?: 'asc' | 'desc';
+}
+
 export interface AssignmentSpec {
   /** Must equal the folder name under `assignments/`. */
   id: string;
@@ -156,6 +170,7 @@ export interface AssignmentSpec {
    */
   tensors?: boolean;
   problems: ProblemSpec[];
+  leaderboard?: LeaderboardSpec[];
 }
 
 /** Helps TypeScript infer a problem's argument and output types from its reference. */
@@ -213,6 +228,17 @@ export const assignmentSchema = z
     memoryMb: positive.optional(),
     tensors: z.boolean({ error: 'expected true or false' }).optional(),
     problems: z.array(problemSchema).min(1, { error: 'expected at least one problem' }),
+    leaderboard: z
+      .array(
+        z.object({
+          name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }),
+          problem: identifier,
+          case: z.string({ error: 'expected a case name' }),
+          metric: z.string({ error: 'expected a metric name' }).min(1, { error: 'expected a metric name' }),
+          order: z.enum(['asc', 'desc'], { error: 'expected asc or desc' }).optional(),
+        }),
+      )
+      .optional(),
   })
   .superRefine((a, ctx) => {
     const seen = new Map<string, number>();
@@ -238,6 +264,11 @@ export const assignmentSchema = z
         }
         groups.set(c.seedGroup, first ?? visibility);
       });
+    });
+    (a.leaderboard ?? []).forEach((entry, i) => {
+      const p = a.problems.find((candidate) => candidate.export === entry.problem);
+      if (!p) ctx.addIssue({ code: 'custom', path: ['leaderboard', i, 'problem'], message: `no problem "${entry.problem}"` });
+      else if (!p.cases.some((c) => c.name === entry.case)) ctx.addIssue({ code: 'custom', path: ['leaderboard', i, 'case'], message: `problem ${entry.problem} has no case "${entry.case}"` });
     });
   });
 

@@ -13,6 +13,11 @@ export interface Verdict {
   message: string;
   details?: Record<string, unknown>;
   figures?: Figure[];
+  /**
+   * Numbers the grader measured on the answer (e.g. `{ psnr: 24.1 }`), for the assignment's
+   * leaderboard (AssignmentSpec.leaderboard). Not shown to the student by themselves.
+   */
+  metrics?: Record<string, number>;
 }
 
 export function pass(message = 'correct', details?: Record<string, unknown>): Verdict {

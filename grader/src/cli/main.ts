@@ -203,7 +203,7 @@ async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: s
   return 0;
 }
 
-async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean }): Promise<number> {
+async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean; results?: string }): Promise<number> {
   const selected = flags.all ? listAssignmentIds() : ids;
   if (selected.length === 0) throw new UsageError(`name the assignments to export (${listAssignmentIds().join(', ')}) or pass --all`);
   const { exportCourse } = await import('../export/export.ts');
@@ -211,6 +211,11 @@ async function exportCommand(ids: string[], flags: { out: string; course?: strin
   process.env.MLGRADE_BACKEND = 'wasm';
   const exported = await exportCourse({ ids: selected, out: flags.out, course: flags.course, onProgress: (line) => process.stderr.write(`mlgrade: ${line}\n`) });
   for (const a of exported) {
+    if (flags.results) {
+      const dir = path.join(flags.results, a.id);
+      mkdirSync(dir, { recursive: true });
+      for (const r of a.recorded) writeFileSync(path.join(dir, `${r.submission.replace(/[^\w.-]+/g, '-')}.json`), JSON.stringify(r.result));
+    }
     process.stdout.write(`${a.id}: ${a.answers} recorded answers (${(a.bytes / 1e3).toFixed(0)} kB); visible points of ${a.recorded.map((r) => `${r.submission} ${formatScore(r.score)}`).join(', ')}\n`);
   }
   process.stdout.write(`wrote the student copy to ${flags.out}: no reference solutions, no mistake files, no secret. Push it as the course's GitHub Classroom template; see docs/tas.md.\n`);
@@ -465,6 +470,7 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .option('--all', 'export every assignment')
     .requiredOption('--out <dir>', 'a new or empty folder, or an earlier export to replace')
     .option('--course <name>', 'the course\'s name, for the README and package.json', 'ml-course')
+    .option('--results <dir>', 'also write the Result of each recorded grading (<dir>/<assignment>/<submission>.json), to see what the reference, the starter and each mistake got on the visible cases')
     .addHelpText('after', '\nRecords the reference\'s answers for the visible cases by grading the reference, the starter and every declared mistake (takes a while for assignments with tensors).\nExample:\n  mlgrade export pca cnn-layers --out ../ml-course-student')
     .action(exitWith(state, exportCommand));
 }

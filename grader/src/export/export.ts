@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'fflate';
 import { type AnyFunction } from '../assignment/define.ts';
-import { AssignmentError, EXPORT_MARKER, type LoadedAssignment, loadAssignment, PROJECT_ROOT } from '../assignment/load.ts';
+import { EXPORT_MARKER, type LoadedAssignment, loadAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { renderHandout } from '../assignment/handout.ts';
 import type { CaseResult, Result } from '../result/schema.ts';
 import { parameterNames } from '../run/parameters.ts';
@@ -51,8 +51,12 @@ export interface ExportedAssignment {
   answers: number;
   /** The gzipped answer table's size in bytes. */
   bytes: number;
-  /** What each recorded submission scored on the visible cases in the copy's engine: reference, starter, mistakes. */
-  recorded: Array<{ submission: string; score: number; maxScore: number }>;
+  /**
+   * What each recorded submission scored on the visible cases in the copy's engine (reference,
+   * starter, mistakes), with the whole Result of that grading: the course's grading code and
+   * checks, with the real reference and mistake functions behind the stand-ins.
+   */
+  recorded: Array<{ submission: string; score: number; maxScore: number; result: Result }>;
 }
 
 export class ExportError extends Error {
@@ -323,7 +327,7 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
               shareProcesses: true,
               problems: submission.problems,
             });
-            recorded.push({ submission: submission.name, score: visibleScore(result), maxScore: result.maxScore });
+            recorded.push({ submission: submission.name, score: visibleScore(result), maxScore: result.maxScore, result });
             progress(`${id}: recorded ${submission.name} (${recorder.answers.size} answers so far)`);
           } finally {
             submission.remove?.();
@@ -342,4 +346,3 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
   return exported;
 }
 
-export { AssignmentError };

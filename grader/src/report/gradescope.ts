@@ -24,6 +24,7 @@ export interface GradescopeResults {
     output: string;
     visibility: Visibility;
   }>;
+  leaderboard?: Array<{ name: string; value: number; order: 'asc' | 'desc' }>;
 }
 
 export interface GradescopeOptions {
@@ -45,6 +46,7 @@ export interface GradescopeOptions {
  */
 export function toGradescope(result: Result, options: GradescopeOptions = {}): GradescopeResults {
   const hiddenAs = options.hiddenAs ?? 'visible';
+  const leaderboard = result.leaderboard?.length ? { leaderboard: result.leaderboard.map((e) => ({ name: e.name, value: e.value, order: e.order })) } : {};
   const header = [`${result.assignment.title}: ${roundScore(result.score)}/${roundScore(result.maxScore)} (student ${result.student}, mlgrade ${result.tool.version}, backend ${result.backend})`];
   if (result.loadError) header.push(result.loadError);
   header.push(...result.warnings.map((w) => `warning: ${w}`));
@@ -69,5 +71,6 @@ export function toGradescope(result: Result, options: GradescopeOptions = {}): G
         visibility: kase.visibility === 'hidden' ? hiddenAs : kase.visibility,
       })),
     ),
+    ...leaderboard,
   };
 }

@@ -73,6 +73,8 @@ export const resultSchema = z.object({
    * export`): the other cases are listed as skipped and the score is not a grade.
    */
   visibleOnly: z.literal(true).optional(),
+  /** The assignment's leaderboard entries this submission measured (AssignmentSpec.leaderboard). */
+  leaderboard: z.array(z.object({ name: z.string(), value: z.number().finite(), order: z.enum(['asc', 'desc']) })).optional(),
   problems: z.array(problemResultSchema),
   executionTimeMs: z.number().min(0),
 });

@@ -116,6 +116,7 @@ interface CaseOutcome {
   durationMs: number;
   notes?: string[];
   figures?: Figure[];
+  metrics?: Record<string, number>;
 }
 
 type TensorSupport = typeof import('./tensors.ts');
@@ -124,6 +125,8 @@ class Grader {
   private readonly results = new Map<string, Map<string, CaseResult>>();
   /** Each case's score as a fraction of its maximum, before rounding, keyed by problem and case. */
   private readonly fractions = new Map<string, number>();
+  /** What each case's check measured (Verdict.metrics), keyed by problem and case, for the leaderboard. */
+  private readonly metrics = new Map<string, Record<string, number>>();
   /** What checks leave for later checks in this grading (CheckContext.findings). */
   private readonly findings = new Map<string, unknown>();
   private session!: SandboxSession;
@@ -282,6 +285,7 @@ class Grader {
     if (visible && outcome.output) result.output = outcome.output;
     if (visible && outcome.notes?.length) result.notes = outcome.notes;
     if (visible && outcome.figures?.length) result.figures = outcome.figures;
+    if (outcome.metrics) this.metrics.set(`${problem.export}\u0000${c.name}`, outcome.metrics);
     return { result, fraction: outcome.score };
   }
 
@@ -362,7 +366,7 @@ class Grader {
         if (diagnosis) message += `\nObserved: ${diagnosis.message}`;
       }
     }
-    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes, figures: verdict.figures };
+    return { status: score === 1 ? 'pass' : 'fail', score, message, mistake, output: printed.join('\n'), durationMs, notes, figures: verdict.figures, metrics: verdict.metrics };
   }
 
   /**
@@ -494,6 +498,11 @@ class Grader {
       executionTimeMs: Math.round(executionTimeMs),
     };
     if (this.session.loadFailure) result.loadError = this.session.loadFailure.message;
+    const leaderboard = (spec.leaderboard ?? []).flatMap((entry) => {
+      const value = this.metrics.get(`${entry.problem}\u0000${entry.case}`)?.[entry.metric];
+      return typeof value === 'number' && Number.isFinite(value) ? [{ name: entry.name, value, order: entry.order ?? ('desc' as const) }] : [];
+    });
+    if (leaderboard.length > 0) result.leaderboard = leaderboard;
     if (this.options.visibleOnly) {
       result.visibleOnly = true;
       const others = problems.flatMap((p) => p.cases).filter((c) => c.visibility !== 'visible').length;
