@@ -53,8 +53,8 @@ export interface ExportedAssignment {
   bytes: number;
   /**
    * What each recorded submission scored on the visible cases in the copy's engine (reference,
-   * starter, mistakes), with the whole Result of that grading: the course's grading code and
-   * checks, with the real reference and mistake functions behind the stand-ins.
+   * mistakes), with the whole Result of that grading: the course's grading code and checks,
+   * with the real reference and mistake functions behind the stand-ins.
    */
   recorded: Array<{ submission: string; score: number; maxScore: number; result: Result }>;
 }
@@ -247,15 +247,14 @@ export interface RecordedSubmission {
 }
 
 /**
- * The submissions whose visible cases are recorded: the reference, the starter, every declared
- * mistake. A mistake is graded only on the problems it can affect, as `mlgrade check` does:
- * on the others it is the reference, whose calls are recorded already.
+ * The submissions whose visible cases are recorded: the reference and every declared mistake.
+ * A mistake is graded only on the problems it can affect, as `mlgrade check` does: on the
+ * others it is the reference, whose calls are recorded already. (The starter needs nothing
+ * more: its cases fail before any check, on the inputs and reference answers the reference's
+ * grading recorded.)
  */
 export async function recordedSubmissions(assignment: LoadedAssignment): Promise<RecordedSubmission[]> {
-  const submissions: RecordedSubmission[] = [
-    { name: 'reference', dir: assignment.solutionDir },
-    { name: 'starter', dir: assignment.starterDir },
-  ];
+  const submissions: RecordedSubmission[] = [{ name: 'reference', dir: assignment.solutionDir }];
   const declared = new Set(assignment.spec.problems.flatMap((p) => (p.mistakes ?? []).map((m) => m.id)));
   for (const id of [...declared].sort()) {
     if (!existsSync(path.join(assignment.mistakesDir, `${id}.ts`))) continue;

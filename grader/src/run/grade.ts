@@ -333,10 +333,12 @@ class Grader {
       // not hand the student an already trained one.
       const sent = tensorCase ? await tensorCase.encode(args) : args;
       const forReference = tensorCase ? tensorCase.forReference(args) : structuredClone(args);
-      const expected = problem.referenceUnused ? undefined : await this.reference(problem, c, problem.reference, forReference);
       const answer = await this.callStudent(problem, problem.export, sent, problem.output, tensorCase, notes, printed);
       durationMs += answer.durationMs;
       if ('failure' in answer) return { ...none, ...answer.failure, output: printed.join('\n'), durationMs };
+      // After the student's call, so that a call that failed (a starter, a crash) costs no
+      // reference work; the reference gets its own copy, made before the call, either way.
+      const expected = problem.referenceUnused ? undefined : await this.reference(problem, c, problem.reference, forReference);
       const record: CallRecord<unknown[], unknown> = { args, output: answer.value, expected };
       if (problem.followUp) {
         const followUp = await this.followUp(problem, c, record, tensorCase, notes, printed);
