@@ -203,13 +203,13 @@ async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: s
   return 0;
 }
 
-async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean; results?: string }): Promise<number> {
+async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean; results?: string; referenceOnly?: boolean }): Promise<number> {
   const selected = flags.all ? listAssignmentIds() : ids;
   if (selected.length === 0) throw new UsageError(`name the assignments to export (${listAssignmentIds().join(', ')}) or pass --all`);
   const { exportCourse } = await import('../export/export.ts');
   // The copy replays answers recorded on the backend it will run on (see export/student-files.ts).
   process.env.MLGRADE_BACKEND = 'wasm';
-  const exported = await exportCourse({ ids: selected, out: flags.out, course: flags.course, onProgress: (line) => process.stderr.write(`mlgrade: ${line}\n`) });
+  const exported = await exportCourse({ ids: selected, out: flags.out, course: flags.course, referenceOnly: flags.referenceOnly, onProgress: (line) => process.stderr.write(`mlgrade: ${line}\n`) });
   for (const a of exported) {
     if (flags.results) {
       const dir = path.join(flags.results, a.id);
@@ -470,6 +470,7 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .option('--all', 'export every assignment')
     .requiredOption('--out <dir>', 'a new or empty folder, or an earlier export to replace')
     .option('--course <name>', 'the course\'s name, for the README and package.json', 'ml-course')
+    .option('--reference-only', 'record the reference only, not the declared mistakes (faster; the copy then gives a mistake\'s hint only where its answers happen to be recorded)')
     .option('--results <dir>', 'also write the Result of each recorded grading (<dir>/<assignment>/<submission>.json), to see what the reference, the starter and each mistake got on the visible cases')
     .addHelpText('after', '\nRecords the reference\'s answers for the visible cases by grading the reference, the starter and every declared mistake (takes a while for assignments with tensors).\nExample:\n  mlgrade export pca cnn-layers --out ../ml-course-student')
     .action(exitWith(state, exportCommand));

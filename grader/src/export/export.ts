@@ -21,7 +21,7 @@ import { studentFiles } from './student-files.ts';
  * a README, a package.json and a feedback workflow — and no reference solution, no mistake
  * file and no secret. Where the checks call a reference or mistake function, the copy calls a
  * generated stand-in that answers from a table recorded here, by grading the visible cases of
- * the reference, the starter and every declared mistake with the real functions.
+ * the reference and every declared mistake with the real functions.
  */
 
 /**
@@ -40,6 +40,12 @@ export interface ExportOptions {
   out: string;
   /** The course's name, for the README and package.json. Default "ml-course". */
   course?: string;
+  /**
+   * Record the reference's gradings only, not the declared mistakes' (much faster for tensor
+   * assignments). The copy then shows a mistake's hint only where the answers it needs happen
+   * to be recorded, and says "checked by the course's grader" instead of guessing elsewhere.
+   */
+  referenceOnly?: boolean;
   /** Progress lines (one per graded submission). */
   onProgress?: (line: string) => void;
   root?: string;
@@ -253,8 +259,9 @@ export interface RecordedSubmission {
  * more: its cases fail before any check, on the inputs and reference answers the reference's
  * grading recorded.)
  */
-export async function recordedSubmissions(assignment: LoadedAssignment): Promise<RecordedSubmission[]> {
+export async function recordedSubmissions(assignment: LoadedAssignment, options: { referenceOnly?: boolean } = {}): Promise<RecordedSubmission[]> {
   const submissions: RecordedSubmission[] = [{ name: 'reference', dir: assignment.solutionDir }];
+  if (options.referenceOnly) return submissions;
   const declared = new Set(assignment.spec.problems.flatMap((p) => (p.mistakes ?? []).map((m) => m.id)));
   for (const id of [...declared].sort()) {
     if (!existsSync(path.join(assignment.mistakesDir, `${id}.ts`))) continue;
@@ -315,7 +322,7 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
       engine.replay.setRecorder(recorder);
       try {
         const copy = await engine.load.loadAssignment(id, out);
-        for (const submission of await recordedSubmissions(assignment)) {
+        for (const submission of await recordedSubmissions(assignment, { referenceOnly: options.referenceOnly })) {
           try {
             const result = await engine.grade.gradeSubmission({
               assignment: copy,
