@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAssignmentIds, loadAssignment, PROJECT_ROOT } from '../src/assignment/load.ts';
-import { EXPORT_SEED, EXPORT_STUDENT, recordedSubmissions } from '../src/export/export.ts';
+import { EXPORT_SEED, EXPORT_STUDENT, recordedResultFile, recordedSubmissions } from '../src/export/export.ts';
 import { runnerId } from '../src/export/student-files.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { type Result, resultSchema } from '../src/result/schema.ts';
@@ -237,7 +237,7 @@ describe('mlgrade export: the student copy', () => {
           expect(replayed.score).toBe(0);
           continue;
         }
-        const recorded = resultSchema.parse(JSON.parse(readFileSync(path.join(results, id, `${submission.name.replace(/[^\w.-]+/g, '-')}.json`), 'utf8')));
+        const recorded = resultSchema.parse(JSON.parse(readFileSync(recordedResultFile(results, id, submission.name), 'utf8')));
         const references = id === 'cnn-layers' ? [recorded, await courseGrader()] : [recorded];
         for (const expected of references) {
           let want: unknown[] = visibleCases(expected);

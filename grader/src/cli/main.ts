@@ -206,16 +206,12 @@ async function gradescopeCommand(id: string, flags: { out: string; timeLimit?: s
 async function exportCommand(ids: string[], flags: { out: string; course?: string; all?: boolean; results?: string; referenceOnly?: boolean }): Promise<number> {
   const selected = flags.all ? listAssignmentIds() : ids;
   if (selected.length === 0) throw new UsageError(`name the assignments to export (${listAssignmentIds().join(', ')}) or pass --all`);
-  const { exportCourse } = await import('../export/export.ts');
+  const { exportCourse, writeRecordedResults } = await import('../export/export.ts');
   // The copy replays answers recorded on the backend it will run on (see export/student-files.ts).
   process.env.MLGRADE_BACKEND = 'wasm';
   const exported = await exportCourse({ ids: selected, out: flags.out, course: flags.course, referenceOnly: flags.referenceOnly, onProgress: (line) => process.stderr.write(`mlgrade: ${line}\n`) });
+  if (flags.results) writeRecordedResults(exported, flags.results);
   for (const a of exported) {
-    if (flags.results) {
-      const dir = path.join(flags.results, a.id);
-      mkdirSync(dir, { recursive: true });
-      for (const r of a.recorded) writeFileSync(path.join(dir, `${r.submission.replace(/[^\w.-]+/g, '-')}.json`), JSON.stringify(r.result));
-    }
     process.stdout.write(`${a.id}: ${a.answers} recorded answers (${(a.bytes / 1e3).toFixed(0)} kB); visible points of ${a.recorded.map((r) => `${r.submission} ${formatScore(r.score)}`).join(', ')}\n`);
   }
   process.stdout.write(`wrote the student copy to ${flags.out}: no reference solutions, no mistake files, no secret. Push it as the course's GitHub Classroom template; see docs/tas.md.\n`);

@@ -271,6 +271,22 @@ export async function recordedSubmissions(assignment: LoadedAssignment, options:
   return submissions;
 }
 
+/** Where `--results DIR` keeps the Result of one recorded grading: `<dir>/<assignment>/<submission>.json`. */
+export function recordedResultFile(dir: string, id: string, submission: string): string {
+  return path.join(dir, id, `${submission.replace(/[^\w.-]+/g, '-')}.json`);
+}
+
+/** Writes the Result of every recorded grading (see recordedResultFile). */
+export function writeRecordedResults(exported: readonly ExportedAssignment[], dir: string): void {
+  for (const a of exported) {
+    for (const r of a.recorded) {
+      const file = recordedResultFile(dir, a.id, r.submission);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(r.result));
+    }
+  }
+}
+
 function visibleScore(result: Result): number {
   return result.problems.flatMap((p) => p.cases).filter((c: CaseResult) => c.visibility === 'visible').reduce((sum, c) => sum + c.score, 0);
 }
