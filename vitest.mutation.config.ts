@@ -26,6 +26,8 @@ export const END_TO_END_TESTS = [
   'grader/test/grade.test.ts',
   'grader/test/grading-pool.test.ts',
   'grader/test/hostile/**',
+  // A grading and a batch with a late policy.
+  'grader/test/late-grading.test.ts',
   // Grades pca through the sandbox, or replays its checks in-process for 50 students.
   'grader/test/pca-alternatives*.test.ts',
   'grader/test/sandbox*.test.ts',

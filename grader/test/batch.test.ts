@@ -54,7 +54,7 @@ beforeAll(async () => {
 describe('mlgrade batch', () => {
   it('40 submissions, hostile ones included, give 40 rows: every reference full marks, each wrong or hostile one its own loss', () => {
     const [header, ...rows] = gradebook;
-    expect(header).toEqual(['student', 'normalizeRows', 'difference', 'total', 'max_score', 'status', 'reason', 'commit']);
+    expect(header).toEqual(['student', 'normalizeRows', 'difference', 'points', 'late_penalty', 'total', 'max_score', 'status', 'reason', 'submitted_at', 'commit']);
     expect(rows.map((r) => r[0])).toEqual([...Object.keys(HOSTILE), ...REFERENCES, ...WRONG].sort());
     const row = (student: string) => Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[0] === student)![i]]));
     for (const student of REFERENCES) expect(row(student), student).toMatchObject({ total: '3', max_score: '3', status: 'graded', reason: '' });
@@ -69,6 +69,9 @@ describe('mlgrade batch', () => {
     expect(row('h-writes-outside')).toMatchObject({ difference: '0', total: '2' });
     expect(() => readFileSync(path.join(PROJECT_ROOT, 'pwned.txt'))).toThrow();
     expect(first).toMatchObject({ students: 40, graded: 40, reused: 0, failed: 0, notSubmitted: 0, maxScore: MAX, fullMarks: REFERENCES.length });
+    // The assignment has a late policy, and folders say nothing about when they were submitted.
+    expect(first).toMatchObject({ late: 0, withoutSubmissionTime: 40 });
+    for (const student of REFERENCES) expect(row(student), student).toMatchObject({ points: '3', late_penalty: '0%', submitted_at: '' });
   });
 
   it("writes each student's Result and reports, and a summary", () => {
@@ -111,8 +114,8 @@ describe('rosters, shards and merging', () => {
   });
 
   it('a reason the student wrote cannot become a spreadsheet formula', () => {
-    const row = { student: 'ada', problems: [0, 0], total: 0, maxScore: MAX, status: 'graded' as const, reason: '=HYPERLINK("http://x")', commit: '', seconds: 0 };
-    expect(gradebookCsv(assignment, [row]).split('\n')[1]).toBe('ada,0,0,0,3,graded,"\'=HYPERLINK(""http://x"")",');
+    const row = { student: 'ada', problems: [0, 0], points: 0, latePenalty: 0, total: 0, maxScore: MAX, status: 'graded' as const, reason: '=HYPERLINK("http://x")', submittedAt: '', commit: '', seconds: 0 };
+    expect(gradebookCsv(assignment, [row]).split('\n')[1]).toBe('ada,0,0,0,0%,0,3,graded,"\'=HYPERLINK(""http://x"")",,');
     expect(inertCell('+1')).toBe("'+1");
     expect(inertCell('-1')).toBe("'-1");
     expect(inertCell('@a')).toBe("'@a");
@@ -122,7 +125,7 @@ describe('rosters, shards and merging', () => {
   it('a roster student without a folder gets a not-submitted row without a grading', async () => {
     const dir = tempDir({ 'roster.csv': 'student\nnobody\n' });
     const { rows } = await runBatch({ assignment, entries: submissionsFromRoster(path.join(dir, 'roster.csv')), out: tempDir({}), seed: '0', secret: 's', workers: 1 });
-    expect(rows).toEqual([{ student: 'nobody', problems: [0, 0], total: 0, maxScore: MAX, status: 'not-submitted', reason: 'no submission folder', commit: '', seconds: 0 }]);
+    expect(rows).toEqual([{ student: 'nobody', problems: [0, 0], points: 0, latePenalty: 0, total: 0, maxScore: MAX, status: 'not-submitted', reason: 'no submission folder', submittedAt: '', commit: '', seconds: 0 }]);
   });
 
   it('the shards of a class are disjoint and cover it, for any number of shards', () => {

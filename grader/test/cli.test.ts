@@ -159,6 +159,8 @@ describe('the mlgrade command', () => {
       [['batch', '--assignment', 'pca', '--submissions', '.', '--workers', '0', '--out', '/tmp/x'], /^mlgrade: --workers takes a whole number ≥ 1, not "0"\n$/],
       [['batch', '--submissions', '.', '--out', '/tmp/x'], /^error: required option '--assignment <id>' not specified/],
       [['grade', 'pca', '--gradescope-metadata', '/nonexistent/metadata.json'], /^mlgrade: --gradescope-metadata \/nonexistent\/metadata.json: ENOENT/],
+      [['grade', 'pca', '--submitted-at', '2026-12-11 10:00'], /^mlgrade: --submitted-at: "2026-12-11 10:00" is not a date and time with a time zone, such as /],
+      [['grade', 'pca', '--submitted-at', '2026-12-11T10:00Z', '--gradescope-metadata', 'm.json'], /^mlgrade: --submitted-at and --gradescope-metadata both say when the work was submitted; give one/],
       [['gradescope', 'pca', '--out', '/tmp/x.zip', '--gradescope-hidden', 'never'], /^mlgrade: --gradescope-hidden takes one of /],
       [['gradebook', '/nonexistent/part-1.csv'], /^mlgrade: no such file: \/nonexistent\/part-1.csv\n$/],
       [['grade', 'pca', '--gradescope-hidden', 'secret'], /^mlgrade: --gradescope-hidden takes one of visible, after_due_date, after_published, hidden, not "secret"\n$/],

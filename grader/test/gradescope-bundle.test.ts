@@ -74,7 +74,7 @@ describe('the Gradescope autograder bundle', () => {
   }, 120_000);
 
   it('the student id comes from submission_metadata.json: the email, or a group\'s sorted and joined', () => {
-    expect(studentFromMetadata(metadata('Ada@Example.edu'))).toEqual({ student: 'ada@example.edu', submittedAt: '2026-11-30T10:00:00.000000-08:00', dueDate: '2026-12-01T23:59:00.000000-08:00' });
+    expect(studentFromMetadata(metadata('Ada@Example.edu'))).toEqual({ student: 'ada@example.edu', submittedAt: '2026-11-30T10:00:00.000000-08:00' });
     expect(studentFromMetadata(JSON.stringify({ users: [{ email: 'b@x' }, { email: 'a@x' }] })).student).toBe('a@x+b@x');
     expect(studentFromMetadata(JSON.stringify({ users: [{ id: 12 }] })).student).toBe('12');
     expect(() => studentFromMetadata(JSON.stringify({ users: [] }))).toThrow('names no user');

@@ -65,9 +65,9 @@ describe('mutationScope', () => {
     expect(touchesLine(ranges, lineOf('function randomRatios('))).toBe(false);
   });
 
-  it('covers the engine, every assignment and the linear algebra the checks use, but not the SVD', () => {
+  it('covers the engine, every assignment, the linear algebra the checks use (not the SVD) and the late policy', () => {
     const scope = mutationScope(PROJECT_ROOT);
-    expect(scope.slice(0, ENGINE_SCOPE.length)).toEqual(['grader/src/checks/**/*.ts', 'grader/src/linalg/dense.ts', 'grader/src/linalg/subspace.ts']);
+    expect(scope.slice(0, ENGINE_SCOPE.length)).toEqual(['grader/src/checks/**/*.ts', 'grader/src/linalg/dense.ts', 'grader/src/linalg/subspace.ts', 'grader/src/result/late.ts']);
     expect(scope).toContain('assignments/pca/checks.ts');
     expect(scope.some((entry) => entry.startsWith('assignments/cnn-layers/assignment.ts:'))).toBe(true);
     expect(scope.some((entry) => entry.includes('svd.ts'))).toBe(false);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Rng } from '../cases/rng.ts';
 import type { Verdict } from '../checks/verdict.ts';
+import { timestampProblem } from '../result/late.ts';
 
 /** Packages every submission may import unless an assignment says otherwise. */
 export const COURSE_PACKAGES: readonly string[] = ['seedrandom', 'ml-matrix', '@tensorflow/tfjs'];
@@ -150,6 +151,21 @@ export interface LeaderboardSpec {
   order?: 'asc' | 'desc';
 }
 
+/**
+ * When work is due and what lateness costs. A submission up to `graceMinutes` after `due`
+ * is on time; a later one loses `penaltyPerDay` of the points it earned for every started
+ * day after `due`, at most `maxPenalty`. Shares are fractions: 0.1 is 10 %.
+ */
+export interface LatePolicy {
+  /** ISO 8601 with a time zone, e.g. `2026-12-11T23:59:00-05:00`. */
+  due: string;
+  /** Default 0. */
+  graceMinutes?: number;
+  penaltyPerDay: number;
+  /** 1 lets a late enough submission score 0. */
+  maxPenalty: number;
+}
+
 export interface AssignmentSpec {
   /** Must equal the folder name under `assignments/`. */
   id: string;
@@ -171,6 +187,8 @@ export interface AssignmentSpec {
   tensors?: boolean;
   problems: ProblemSpec[];
   leaderboard?: LeaderboardSpec[];
+  /** Applied when grading is told when the work was submitted (see result/late.ts). */
+  late?: LatePolicy;
 }
 
 /** Helps TypeScript infer a problem's argument and output types from its reference. */
@@ -182,6 +200,8 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
 const fn = (what: string) => z.custom<AnyFunction>(isFunction, { error: `expected ${what} (a function)` });
 const positive = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).finite({ error: 'expected a positive number' });
 const identifier = z.string({ error: 'expected a name' }).regex(/^[A-Za-z_$][\w$]*$/, { error: 'expected a JavaScript identifier' });
+
+const share = z.number({ error: 'expected a share between 0 and 1 (0.1 is 10 %)' }).min(0, { error: 'expected a share between 0 and 1 (0.1 is 10 %)' }).max(1, { error: 'expected a share between 0 and 1 (0.1 is 10 %)' });
 
 const zodSchema = z.custom((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', { error: 'expected a zod schema for the returned value' });
 
@@ -238,6 +258,15 @@ export const assignmentSchema = z
           order: z.enum(['asc', 'desc'], { error: 'expected asc or desc' }).optional(),
         }),
       )
+      .optional(),
+    late: z
+      .object({
+        due: z.string({ error: 'expected the due date' }).refine((t) => timestampProblem(t) === undefined, { error: (issue) => timestampProblem(String(issue.input)) }),
+        graceMinutes: z.number({ error: 'expected minutes' }).min(0, { error: 'expected minutes ≥ 0' }).finite().optional(),
+        penaltyPerDay: share,
+        maxPenalty: share,
+      }, { error: (issue) => (issue.code === 'invalid_type' ? 'expected { due, graceMinutes?, penaltyPerDay, maxPenalty }' : undefined) })
+      .strict()
       .optional(),
   })
   .superRefine((a, ctx) => {

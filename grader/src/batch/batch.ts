@@ -9,6 +9,7 @@ import { render } from '../report/render.ts';
 import { roundScore } from '../report/format.ts';
 import { type Result, resultSchema, serializeResult } from '../result/schema.ts';
 import { TOOL_VERSION } from '../run/version.ts';
+import { timestampProblem } from '../result/late.ts';
 import { GradingPool } from '../run/grading-pool.ts';
 
 /** A mistake in how the batch was asked for (bad roster, bad shard, …): the CLI's usage error. */
@@ -21,6 +22,8 @@ export interface BatchEntry {
   student: string;
   /** The submission folder; undefined when the roster names a student without one. */
   dir?: string;
+  /** When the work was submitted (the roster's `submitted_at`); the late policy is applied to it. */
+  submittedAt?: string;
 }
 
 /**
@@ -47,8 +50,9 @@ export function submissionsIn(dir: string): BatchEntry[] {
 /**
  * A roster: a CSV with a header row and a `student` column; optional `folder` (the
  * submission's folder, relative to `submissionsDir` or else to the roster's own folder;
- * default: the student id) and `repository` (for the workflow that clones it; not read here).
- * A student whose folder does not exist is graded as not submitted.
+ * default: the student id), `submitted_at` (when the work came in, ISO 8601 with a time zone:
+ * the assignment's late policy is applied to it) and `repository` (for the workflow that
+ * clones it; not read here). A student whose folder does not exist is graded as not submitted.
  */
 export function submissionsFromRoster(rosterFile: string, submissionsDir?: string): BatchEntry[] {
   if (!existsSync(rosterFile)) throw new BatchError(`--roster ${rosterFile}: no such file`);
@@ -67,7 +71,10 @@ export function submissionsFromRoster(rosterFile: string, submissionsDir?: strin
     if (seen.has(student)) throw new BatchError(`--roster ${rosterFile}, row ${i + 2}: student "${student}" is listed twice`);
     seen.add(student);
     const dir = path.resolve(base, row.folder || student);
-    return { student, ...(existsSync(dir) && lstatSync(dir).isDirectory() ? { dir } : {}) };
+    const submittedAt = row.submitted_at || undefined;
+    const badTime = submittedAt === undefined ? undefined : timestampProblem(submittedAt);
+    if (badTime) throw new BatchError(`--roster ${rosterFile}, row ${i + 2}: submitted_at ${badTime}`);
+    return { student, ...(existsSync(dir) && lstatSync(dir).isDirectory() ? { dir } : {}), ...(submittedAt ? { submittedAt } : {}) };
   });
 }
 
@@ -133,20 +140,31 @@ export interface GradebookRow {
   student: string;
   /** Points per problem, in the assignment's order. */
   problems: number[];
+  /** The points the work earned: the problems' sum. */
+  points: number;
+  /** The share deducted by the late policy (0 when on time or when no time was given). */
+  latePenalty: number;
+  /** The grade: points after the late penalty. */
   total: number;
   maxScore: number;
   /** graded, reused (an earlier run's Result for the same content), not-submitted, failed. */
   status: 'graded' | 'reused' | 'not-submitted' | 'failed';
   /** Why a row is zero without a grading: no folder, the submission did not load, grading failed. */
   reason: string;
+  /** When the work was submitted, as the roster says; empty when it does not. */
+  submittedAt: string;
   commit: string;
   seconds: number;
 }
 
-/** What makes an earlier Result valid for this run: same tool, assignment, seed, secret, time limit and content. */
-function stampOf(options: BatchOptions, student: string, contentHash: string): string {
+/**
+ * What makes an earlier Result valid for this run: same tool, assignment, late policy, seed,
+ * secret, time limit, submission time and content.
+ */
+function stampOf(options: BatchOptions, entry: BatchEntry, contentHash: string): string {
   const secret = createHash('sha256').update(options.secret).digest('hex');
-  return JSON.stringify({ tool: TOOL_VERSION, assignment: options.assignment.spec.id, seed: options.seed, secret, timeLimitMs: options.timeLimitMs ?? null, student, contentHash });
+  const { spec } = options.assignment;
+  return JSON.stringify({ tool: TOOL_VERSION, assignment: spec.id, late: spec.late ?? null, seed: options.seed, secret, timeLimitMs: options.timeLimitMs ?? null, student: entry.student, submittedAt: entry.submittedAt ?? null, contentHash });
 }
 
 function earlierResult(folder: string, stamp: string): Result | undefined {
@@ -180,27 +198,33 @@ export async function runBatch(options: BatchOptions): Promise<{ rows: Gradebook
   const pool = new GradingPool(options.workers);
   const started = performance.now();
   let done = 0;
-  const zero = (student: string, status: GradebookRow['status'], reason: string, commit = ''): GradebookRow => ({ student, problems: problems.map(() => 0), total: 0, maxScore, status, reason, commit, seconds: 0 });
+  const zero = (entry: BatchEntry, status: GradebookRow['status'], reason: string, commit = ''): GradebookRow =>
+    ({ student: entry.student, problems: problems.map(() => 0), points: 0, latePenalty: 0, total: 0, maxScore, status, reason, submittedAt: entry.submittedAt ?? '', commit, seconds: 0 });
   const gradeOne = async (entry: BatchEntry): Promise<GradebookRow> => {
-    if (!entry.dir) return zero(entry.student, 'not-submitted', 'no submission folder');
+    if (!entry.dir) return zero(entry, 'not-submitted', 'no submission folder');
     const folder = path.join(out, 'students', entry.student);
     const { contentHash, commit = '' } = fingerprint(entry.dir);
-    const stamp = stampOf(options, entry.student, contentHash);
+    const stamp = stampOf(options, entry, contentHash);
     const earlier = options.force ? undefined : earlierResult(folder, stamp);
     let result: Result;
     try {
-      result = earlier ?? (await pool.grade({ assignment: assignment.spec.id, root: assignment.root, submissionDir: entry.dir, student: entry.student, seed: options.seed, secret: options.secret, timeLimitMs: options.timeLimitMs }));
+      result =
+        earlier ??
+        (await pool.grade({ assignment: assignment.spec.id, root: assignment.root, submissionDir: entry.dir, student: entry.student, seed: options.seed, secret: options.secret, timeLimitMs: options.timeLimitMs, submittedAt: entry.submittedAt }));
     } catch (error) {
-      return zero(entry.student, 'failed', `grading failed: ${error instanceof Error ? error.message : String(error)}`, commit);
+      return zero(entry, 'failed', `grading failed: ${error instanceof Error ? error.message : String(error)}`, commit);
     }
     if (!earlier) writeStudent(folder, result, stamp);
     return {
       student: entry.student,
       problems: problems.map((p) => roundScore(result.problems.find((r) => r.name === p.export)?.score ?? 0)),
+      points: roundScore(result.late?.scoreBefore ?? result.score),
+      latePenalty: result.late?.penalty ?? 0,
       total: roundScore(result.score),
       maxScore,
       status: earlier ? 'reused' : 'graded',
       reason: result.loadError?.split('\n')[0] ?? '',
+      submittedAt: entry.submittedAt ?? '',
       commit,
       // The grading's own time, not the time it waited for a free grader process.
       seconds: earlier ? 0 : result.executionTimeMs / 1000,
@@ -226,9 +250,13 @@ export async function runBatch(options: BatchOptions): Promise<{ rows: Gradebook
   return { rows, summary };
 }
 
-/** The gradebook's columns: the student, one per problem (its export name), then the totals. */
+/**
+ * The gradebook's columns: the student, one per problem (its export name, points for the
+ * work), `points` (their sum), `late_penalty` (the share deducted, in %), `total` (the grade:
+ * points after the penalty), then max_score, status, reason, submitted_at and commit.
+ */
 export function gradebookHeader(assignment: LoadedAssignment): string[] {
-  return ['student', ...assignment.spec.problems.map((p) => p.export), 'total', 'max_score', 'status', 'reason', 'commit'];
+  return ['student', ...assignment.spec.problems.map((p) => p.export), 'points', 'late_penalty', 'total', 'max_score', 'status', 'reason', 'submitted_at', 'commit'];
 }
 
 /**
@@ -241,7 +269,10 @@ export function inertCell(text: string): string {
 }
 
 export function gradebookCsv(assignment: LoadedAssignment, rows: readonly GradebookRow[]): string {
-  return stringify([gradebookHeader(assignment), ...rows.map((r) => [r.student, ...r.problems.map(String), String(r.total), String(r.maxScore), r.status, inertCell(r.reason), r.commit])]);
+  return stringify([
+    gradebookHeader(assignment),
+    ...rows.map((r) => [r.student, ...r.problems.map(String), String(r.points), `${roundScore(r.latePenalty * 100)}%`, String(r.total), String(r.maxScore), r.status, inertCell(r.reason), r.submittedAt, r.commit]),
+  ]);
 }
 
 export interface BatchSummary {
@@ -259,6 +290,13 @@ export interface BatchSummary {
   median: number;
   fullMarks: number;
   zero: number;
+  /** Rows with a late penalty. */
+  late: number;
+  /**
+   * Graded rows without a submission time while the assignment has a late policy: no
+   * penalty could be applied to them (give the roster a submitted_at column).
+   */
+  withoutSubmissionTime: number;
   seconds: number;
   /** Rows that are zero without a grading of their work, with the reason. */
   problems: Array<{ student: string; status: string; reason: string }>;
@@ -284,6 +322,8 @@ function summarize(assignment: LoadedAssignment, rows: readonly GradebookRow[], 
     median: roundScore(median),
     fullMarks: rows.filter((r) => r.total >= r.maxScore).length,
     zero: rows.filter((r) => r.total === 0).length,
+    late: rows.filter((r) => r.latePenalty > 0).length,
+    withoutSubmissionTime: assignment.spec.late ? rows.filter((r) => (r.status === 'graded' || r.status === 'reused') && r.submittedAt === '').length : 0,
     seconds: Math.round(seconds * 10) / 10,
     problems: rows.filter((r) => r.reason !== '').map((r) => ({ student: r.student, status: r.status, reason: r.reason })),
   };

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { VISIBILITIES, type Visibility } from '../assignment/define.ts';
 import { AssignmentError, listAssignmentIds, loadAssignment, STUDENT_COPY } from '../assignment/load.ts';
 import { gradeSubmission } from '../run/grade.ts';
+import { timestampProblem } from '../result/late.ts';
 import { DEVELOPMENT_SECRET } from '../run/seeds.ts';
 import { TOOL_VERSION } from '../run/version.ts';
 import { FILE_NAMES, FORMATS, type Format, render } from '../report/render.ts';
@@ -62,6 +63,7 @@ interface GradeFlags {
   timeLimit?: string;
   gradescopeHidden: string;
   gradescopeMetadata?: string;
+  submittedAt?: string;
 }
 
 async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
@@ -70,15 +72,19 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
   if (selected.length === 0) throw new UsageError(`name an assignment (${all.join(', ')}) or pass --all`);
   if (flags.submission && selected.length > 1) throw new UsageError('--submission names one submission folder; grade one assignment at a time with it');
   const formats = parseFormats(flags.format);
-  if (STUDENT_COPY && (flags.student !== 'anonymous' || flags.seed !== '0' || flags.gradescopeMetadata !== undefined)) {
-    throw new UsageError("this copy of the course has answers recorded for one variant of the visible cases; --student, --seed and --gradescope-metadata are for the course's grader");
+  if (STUDENT_COPY && (flags.student !== 'anonymous' || flags.seed !== '0' || flags.gradescopeMetadata !== undefined || flags.submittedAt !== undefined)) {
+    throw new UsageError("this copy of the course has answers recorded for one variant of the visible cases; --student, --seed, --submitted-at and --gradescope-metadata are for the course's grader");
   }
   const gradescope = { hiddenAs: parseVisibility(flags.gradescopeHidden) };
   let student = flags.student;
+  let submittedAt = flags.submittedAt;
+  const badTime = submittedAt === undefined ? undefined : timestampProblem(submittedAt);
+  if (badTime) throw new UsageError(`--submitted-at: ${badTime}`);
   if (flags.gradescopeMetadata !== undefined) {
+    if (submittedAt !== undefined) throw new UsageError("--submitted-at and --gradescope-metadata both say when the work was submitted; give one (Gradescope's is its created_at)");
     const { studentFromMetadata } = await import('../gradescope/bundle.ts');
     try {
-      student = studentFromMetadata(readFileSync(flags.gradescopeMetadata, 'utf8')).student;
+      ({ student, submittedAt } = studentFromMetadata(readFileSync(flags.gradescopeMetadata, 'utf8')));
     } catch (error) {
       throw new UsageError(`--gradescope-metadata ${flags.gradescopeMetadata}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -93,7 +99,7 @@ async function gradeCommand(ids: string[], flags: GradeFlags): Promise<number> {
     const assignment = await loadAssignment(id);
     const submissionDir = path.resolve(flags.submission ?? assignment.starterDir);
     const progress = process.stderr.isTTY ? (problem: string, c: { name: string }) => process.stderr.write(`\r\x1b[2K  grading ${problem}: ${c.name}`) : undefined;
-    const result = await gradeSubmission({ assignment, submissionDir, student, seed: flags.seed, timeLimitMs, onCase: progress });
+    const result = await gradeSubmission({ assignment, submissionDir, student, seed: flags.seed, timeLimitMs, onCase: progress, submittedAt });
     if (progress) process.stderr.write('\r\x1b[2K');
     for (const format of formats) {
       const text = render(format, result, { color: format === 'console' && !flags.out && useColor(), gradescope });
@@ -145,6 +151,12 @@ async function batchCommand(flags: BatchFlags): Promise<number> {
   const parts = [`${summary.graded} graded`, `${summary.reused} unchanged since the last run`, `${summary.notSubmitted} not submitted`, `${summary.failed} failed`].filter((p) => !p.startsWith('0 '));
   process.stdout.write(`${flags.assignment}: ${summary.students} students (${parts.join(', ') || 'none'}); mean ${formatScore(summary.mean)}/${formatScore(summary.maxScore)}, median ${formatScore(summary.median)}; ${summary.seconds} s\n`);
   for (const p of summary.problems) process.stdout.write(`  ${p.student}: ${p.status}: ${p.reason}\n`);
+  if (assignment.spec.late) {
+    process.stdout.write(`late policy (due ${assignment.spec.late.due}): ${summary.late} late submission${summary.late === 1 ? '' : 's'} penalised\n`);
+    if (summary.withoutSubmissionTime > 0) {
+      process.stdout.write(`  warning: ${summary.withoutSubmissionTime} graded without a submission time, so without any late penalty: give the roster a submitted_at column\n`);
+    }
+  }
   process.stdout.write(`wrote ${path.join(flags.out, 'gradebook.csv')}, ${path.join(flags.out, 'summary.json')} and a folder per student in ${path.join(flags.out, 'students')}\n`);
   return 0;
 }
@@ -332,7 +344,10 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
     .addOption(new Option('--format <list>', `comma-separated: ${FORMATS.join(', ')}`).default('console'))
     .option('--out <dir>', 'write reports into this folder instead of stdout')
     .option('--time-limit <seconds>', 'budget for grading each submission; cases not reached are skipped and points earned are kept')
-    .addOption(new Option('--gradescope-metadata <file>', 'take the student id from Gradescope\'s submission_metadata.json (users[]: the email, or the id; a group\'s, sorted and joined by +)').hideHelp(STUDENT_COPY))
+    .addOption(new Option('--submitted-at <time>', 'when the work was submitted (ISO 8601 with a time zone, e.g. 2026-12-12T09:30:00-05:00): recorded, and the assignment\'s late policy applied').hideHelp(STUDENT_COPY))
+    .addOption(
+      new Option('--gradescope-metadata <file>', 'take the student id and the submission time from Gradescope\'s submission_metadata.json (users[]: the email, or the id; a group\'s, sorted and joined by +; created_at)').hideHelp(STUDENT_COPY),
+    )
     .addOption(
       new Option('--gradescope-hidden <visibility>', `Gradescope visibility of hidden cases (${VISIBILITIES.join(', ')}); Gradescope hides a student's total while any test is hidden from them`).default('visible').hideHelp(STUDENT_COPY),
     )

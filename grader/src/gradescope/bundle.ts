@@ -3,6 +3,7 @@ import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Visibility } from '../assignment/define.ts';
 import type { LoadedAssignment } from '../assignment/load.ts';
+import { timestampProblem } from '../result/late.ts';
 
 /**
  * What of the course repository the autograder needs: the engine, the assignments with their
@@ -85,11 +86,18 @@ export function buildGradescopeBundle(assignment: LoadedAssignment, options: Bun
   return zipSync(files, { mtime: new Date('2026-01-01T00:00:00Z') });
 }
 
-/** Who submitted, from Gradescope's submission_metadata.json: the student id that selects their variant. */
-export function studentFromMetadata(text: string): { student: string; submittedAt?: string; dueDate?: string } {
-  const metadata = JSON.parse(text) as { users?: Array<{ email?: string; id?: number | string }>; created_at?: string; assignment?: { due_date?: string } };
+/**
+ * Who submitted and when, from Gradescope's submission_metadata.json: the student id that
+ * selects their variant, and `created_at`, the submission time the late policy is applied to
+ * (never the clock: a submission graded again keeps its time). Gradescope's own due date is
+ * not read: the assignment file's late policy is the course's.
+ */
+export function studentFromMetadata(text: string): { student: string; submittedAt?: string } {
+  const metadata = JSON.parse(text) as { users?: Array<{ email?: string; id?: number | string }>; created_at?: string };
   const ids = (metadata.users ?? []).map((u) => (u.email ? u.email.toLowerCase() : u.id !== undefined ? String(u.id) : '')).filter(Boolean);
   if (ids.length === 0) throw new Error('submission_metadata.json names no user (users[] with an email or id)');
+  const badTime = metadata.created_at === undefined ? undefined : timestampProblem(String(metadata.created_at));
+  if (badTime) throw new Error(`created_at: ${badTime}`);
   // A group submission is graded once, for the group: its members' ids, sorted, joined.
-  return { student: [...ids].sort().join('+'), ...(metadata.created_at ? { submittedAt: metadata.created_at } : {}), ...(metadata.assignment?.due_date ? { dueDate: metadata.assignment.due_date } : {}) };
+  return { student: [...ids].sort().join('+'), ...(metadata.created_at ? { submittedAt: metadata.created_at } : {}) };
 }

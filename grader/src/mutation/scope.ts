@@ -11,7 +11,7 @@ import { AssignmentError, listAssignmentIds } from '../assignment/load.ts';
  * `assignment.ts`: the `check` and `matches` functions and the module-level helpers they
  * call. Case generators (`args`, `calls`), references and data are not check code.
  */
-export const ENGINE_SCOPE = ['grader/src/checks/**/*.ts', 'grader/src/linalg/dense.ts', 'grader/src/linalg/subspace.ts'];
+export const ENGINE_SCOPE = ['grader/src/checks/**/*.ts', 'grader/src/linalg/dense.ts', 'grader/src/linalg/subspace.ts', 'grader/src/result/late.ts'];
 
 /** Properties of a problem or mistake whose value is check code. */
 const CHECK_PROPERTIES = new Set(['check', 'matches']);

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Result } from '../result/schema.ts';
+import { lateSentence, percent } from '../result/late.ts';
 import { formatDuration, formatScore, showMessage, STATUS_SYMBOL } from './format.ts';
 
 function indent(text: string, prefix: string): string {
@@ -18,6 +19,8 @@ export function renderConsole(result: Result, options: { color?: boolean } = {})
   lines.push(c.bold(`${result.assignment.title} (${result.assignment.id})`) + c.dim(` — student ${result.student}, seed ${result.seed}, backend ${result.backend}`));
   if (result.loadError) lines.push(c.red(indent(result.loadError, '  ')));
   for (const warning of result.warnings) lines.push(c.yellow(`  warning: ${warning}`));
+  const late = lateSentence(result);
+  if (late) lines.push(result.late?.daysLate ? c.yellow(`  ${late}`) : `  ${late}`);
   for (const problem of result.problems) {
     lines.push('');
     lines.push(paint(problem.status, `${STATUS_SYMBOL[problem.status]} ${problem.name}`) + ` — ${problem.title}  ${c.bold(`${formatScore(problem.score)}/${formatScore(problem.maxScore)}`)}`);
@@ -39,7 +42,8 @@ export function renderConsole(result: Result, options: { color?: boolean } = {})
     }
   }
   lines.push('');
-  const total = `Total: ${formatScore(result.score)}/${formatScore(result.maxScore)}`;
+  const before = result.late && result.late.penalty > 0 ? ` (${formatScore(result.late.scoreBefore)} before the late penalty of ${percent(result.late.penalty)})` : '';
+  const total = `Total: ${formatScore(result.score)}/${formatScore(result.maxScore)}${before}`;
   lines.push(c.bold(result.score >= result.maxScore ? c.green(total) : total) + c.dim(`  (${formatDuration(result.executionTimeMs)})`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { Visibility } from '../assignment/define.ts';
 import type { Result } from '../result/schema.ts';
 import { roundScore } from './format.ts';
+import { lateSentence } from '../result/late.ts';
 
 /**
  * Gradescope's autograder `results.json`, written from Gradescope's documentation
@@ -48,6 +49,8 @@ export function toGradescope(result: Result, options: GradescopeOptions = {}): G
   const hiddenAs = options.hiddenAs ?? 'visible';
   const leaderboard = result.leaderboard?.length ? { leaderboard: result.leaderboard.map((e) => ({ name: e.name, value: e.value, order: e.order })) } : {};
   const header = [`${result.assignment.title}: ${roundScore(result.score)}/${roundScore(result.maxScore)} (student ${result.student}, mlgrade ${result.tool.version}, backend ${result.backend})`];
+  const late = lateSentence(result);
+  if (late) header.push(late);
   if (result.loadError) header.push(result.loadError);
   header.push(...result.warnings.map((w) => `warning: ${w}`));
   return {

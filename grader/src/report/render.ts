@@ -10,6 +10,7 @@ import { toExercism } from './exercism.ts';
 import { type GradescopeOptions, toGradescope } from './gradescope.ts';
 import { toJUnit } from './junit.ts';
 import { toAnnotations } from './annotations.ts';
+import { daysLateText, lateSentence, percent } from '../result/late.ts';
 
 export const FORMATS = ['console', 'md', 'html', 'json', 'gradescope', 'classroom', 'exercism', 'junit', 'github', 'summary'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -40,6 +41,11 @@ handlebars.registerHelper('showMessage', (kase: Parameters<typeof showMessage>[0
 handlebars.registerHelper('figureUri', (figure: Parameters<typeof figureUri>[0]) => new handlebars.SafeString(figureUri(figure)));
 // Markdown image alt text and captions must not break out of their brackets or lines.
 handlebars.registerHelper('inline', (text: unknown) => (typeof text === 'string' ? text : '').replace(/[\r\n]+/g, ' ').replace(/[[\]]/g, ''));
+
+// The submission time and the late penalty, said the same way in every report.
+handlebars.registerHelper('lateSentence', (result: Result) => lateSentence(result) ?? '');
+handlebars.registerHelper('percent', (share: number) => percent(share));
+handlebars.registerHelper('daysLate', (days: number) => daysLateText(days));
 
 const templates = new Map<string, HandlebarsTemplateDelegate>();
 

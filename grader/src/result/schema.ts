@@ -75,6 +75,24 @@ export const resultSchema = z.object({
   visibleOnly: z.literal(true).optional(),
   /** The assignment's leaderboard entries this submission measured (AssignmentSpec.leaderboard). */
   leaderboard: z.array(z.object({ name: z.string(), value: z.number().finite(), order: z.enum(['asc', 'desc']) })).optional(),
+  /** When the work was submitted, as the grading was told (`--submitted-at`, Gradescope's `created_at`, the roster). */
+  submittedAt: z.string().optional(),
+  /**
+   * The assignment's late policy, applied (result/late.ts): `score` is the points after the
+   * penalty, `scoreBefore` the points the work earned, which the problems' scores add up to.
+   */
+  late: z
+    .object({
+      due: z.string(),
+      graceMinutes: z.number().min(0),
+      penaltyPerDay: z.number().min(0).max(1),
+      maxPenalty: z.number().min(0).max(1),
+      daysLate: z.number().int().min(0),
+      /** The share of scoreBefore deducted. */
+      penalty: z.number().min(0).max(1),
+      scoreBefore: z.number().min(0),
+    })
+    .optional(),
   problems: z.array(problemResultSchema),
   executionTimeMs: z.number().min(0),
 });

@@ -13,6 +13,7 @@ import { type BackendName, requestedBackend, tfjsNodeUrl } from '../tensor/choic
 import type { TensorCase } from './tensors.ts';
 import { truncateText } from '../sandbox/output.ts';
 import type { CaseResult, CaseStatus, Figure, ProblemResult, ProblemStatus, Result } from '../result/schema.ts';
+import { applyLatePolicy, timestampProblem } from '../result/late.ts';
 import { SCHEMA_VERSION } from '../result/schema.ts';
 import { isNotRecorded } from '../replay/not-recorded.ts';
 import { rememberedAnswer } from './reference-cache.ts';
@@ -57,6 +58,11 @@ export interface GradeOptions {
    * course's grader. Default: true in a student copy (see `mlgrade export`), else false.
    */
   visibleOnly?: boolean;
+  /**
+   * When the work was submitted (ISO 8601 with a time zone): recorded in the Result, and the
+   * assignment's late policy applied to the score (result/late.ts).
+   */
+  submittedAt?: string;
 }
 
 /** CPU time per call unless the problem sets `timeoutMs` (the sandbox adds a wall-clock backstop). */
@@ -135,7 +141,7 @@ class Grader {
   private tensors: TensorSupport | undefined;
 
   constructor(
-    private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'problems' | 'shareProcesses'>> &
+    private readonly options: Required<Omit<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'problems' | 'shareProcesses' | 'submittedAt'>> &
       Pick<GradeOptions, 'onCase' | 'memoryMb' | 'timeLimitMs' | 'shareProcesses'> & { problems: readonly ProblemSpec[] },
   ) {}
 
@@ -527,6 +533,9 @@ export async function gradeSubmission(options: GradeOptions): Promise<Result> {
   const only = options.problems;
   const unknown = (only ?? []).filter((name) => !spec.problems.some((p) => p.export === name));
   if (unknown.length > 0) throw new AssignmentError(`${spec.id} has no problem ${unknown.join(', ')}; its problems are ${spec.problems.map((p) => p.export).join(', ')}`);
+  // Said before grading, not after it: the time is the caller's mistake.
+  const badTime = options.submittedAt === undefined ? undefined : timestampProblem(options.submittedAt);
+  if (badTime) throw new Error(`the submission time ${badTime}`);
   const grader = new Grader({
     problems: only ? spec.problems.filter((p) => only.includes(p.export)) : spec.problems,
     assignment: options.assignment,
@@ -540,5 +549,5 @@ export async function gradeSubmission(options: GradeOptions): Promise<Result> {
     shareProcesses: options.shareProcesses,
     visibleOnly: options.visibleOnly ?? STUDENT_COPY,
   });
-  return grader.run();
+  return applyLatePolicy(await grader.run(), spec.late, options.submittedAt);
 }

@@ -27,6 +27,8 @@ export interface PoolGrading {
   shareProcesses?: boolean;
   /** See GradeOptions.timeLimitMs. */
   timeLimitMs?: number;
+  /** See GradeOptions.submittedAt. */
+  submittedAt?: string;
 }
 
 /** What a grading process sends back: the Result, or why grading failed. */

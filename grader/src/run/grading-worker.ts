@@ -17,8 +17,8 @@ process.on('message', (grading: PoolGrading) => {
       const key = `${grading.root}\u0000${grading.assignment}`;
       if (!loaded.has(key)) loaded.set(key, loadAssignment(grading.assignment, grading.root));
       const assignment = await loaded.get(key)!;
-      const { submissionDir, student, seed, secret, problems, shareProcesses, timeLimitMs } = grading;
-      return { result: await gradeSubmission({ assignment, submissionDir, student, seed, secret, problems, shareProcesses, timeLimitMs }) };
+      const { submissionDir, student, seed, secret, problems, shareProcesses, timeLimitMs, submittedAt } = grading;
+      return { result: await gradeSubmission({ assignment, submissionDir, student, seed, secret, problems, shareProcesses, timeLimitMs, submittedAt }) };
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       return { error: { name, message } };
