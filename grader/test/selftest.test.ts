@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { affectedProblems, checkAssignment, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { affectedProblems, checkAssignment, checkTolerances, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { hasNumbers, nudgeAnswer, scrambleAnswer } from '../src/selftest/perturb.ts';
 import { TOOL_VERSION } from '../src/run/version.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
@@ -78,6 +79,75 @@ describe('mlgrade check', () => {
   });
 });
 
+/** Checks that accept everything, compare a computed number exactly, or compare an exact answer exactly. */
+function looseProject(): string {
+  return tempDir({
+    'assignments/loose/assignment.ts': `
+      import { defineAssignment, problem } from ${src('assignment/define.ts')};
+      import { pass, fail } from ${src('checks/verdict.ts')};
+      import { finiteNumber, vector } from ${src('checks/values.ts')};
+      import * as reference from '../../solutions/loose/main.ts';
+      const cases = [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }, { name: 'b', visibility: 'hidden' as const, args: (rng) => [rng.uniform(1, 2)] }];
+      export default defineAssignment({
+        id: 'loose', title: 'Loose', module: 'main.ts',
+        problems: [
+          problem({ export: 'anything', title: 'Accepts anything', points: 1, reference: reference.anything, output: finiteNumber, cases, check: () => pass() }),
+          problem({ export: 'third', title: 'Exactly a third', points: 1, reference: reference.third, output: finiteNumber, cases,
+            check: ({ args, output }) => (output === args[0] / 3 ? pass() : fail('not a third')) }),
+          problem({ export: 'copy', title: 'A copy', points: 1, reference: reference.copy, output: vector,
+            cases: [{ name: 'c', exact: true, args: (rng) => [[rng.uniform(1, 2), 0.5]] }],
+            check: ({ args, output }) => (output.every((v, i) => v === args[0][i]) ? pass() : fail('not a copy')) }),
+          problem({ export: 'floor', title: 'Floor', points: 1, reference: reference.floor, output: finiteNumber, cases,
+            check: ({ args, output }) => (output === Math.floor(10 * args[0]) ? pass() : fail('not the floor')) }),
+        ],
+      });
+    `,
+    'solutions/loose/main.ts': [
+      'export function anything(x: number): number { return x; }',
+      'export function third(x: number): number { return x / 3; }',
+      'export function copy(x: number[]): number[] { return [...x]; }',
+      'export function floor(x: number): number { return Math.floor(10 * x); }',
+    ].join('\n'),
+  });
+}
+
+describe('mlgrade check: tolerance sanity', () => {
+  it('fails a check that accepts everything and one that loses points to rounding, naming the problem; exact answers are kept', async () => {
+    const rows: Array<{ check: string; ok: boolean; detail: string }> = [];
+    await checkTolerances(await loadAssignment('loose', looseProject()), (check, ok, detail) => rows.push({ check, ok, detail }));
+    expect(rows).toEqual([
+      { check: 'answers nudged at rounding level (1e-13) keep full marks', ok: false, detail: 'third / a: not a third; third / b: not a third' },
+      {
+        check: 'every check rejects scrambled answers',
+        ok: false,
+        detail: "anything gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything",
+      },
+    ]);
+  });
+
+  it('the nudge keeps signs, zeros and integers and moves by at most its size; the scramble moves every number far', () => {
+    const answer = { values: [0.3, -2.5, 0, 7], nested: [[1e-300, -0.1]], typed: new Float64Array([0.25, -4.5]), label: 'x' };
+    const nudged = nudgeAnswer(answer, 1e-3) as typeof answer;
+    expect(nudged.label).toBe('x');
+    expect(nudged.values[2]).toBe(0);
+    expect(nudged.values[3]).toBe(7);
+    const pairs: Array<[number, number]> = [[0.3, nudged.values[0]], [-2.5, nudged.values[1]], [1e-300, nudged.nested[0][0]], [-0.1, nudged.nested[0][1]], [0.25, nudged.typed[0]], [-4.5, nudged.typed[1]]];
+    for (const [x, y] of pairs) {
+      expect(Math.sign(y)).toBe(Math.sign(x));
+      expect(Math.abs(x - y) / Math.abs(x)).toBeGreaterThanOrEqual(0.5e-3);
+      expect(Math.abs(x - y) / Math.abs(x)).toBeLessThanOrEqual(1e-3);
+    }
+    // Equal numbers move alike, so equal answers stay equal.
+    expect(nudgeAnswer([0.3, 0.3], 1e-3)).toEqual([nudged.values[0], nudged.values[0]]);
+    const scrambled = scrambleAnswer(answer) as typeof answer;
+    for (const [x, y] of [[0.3, scrambled.values[0]], [-2.5, scrambled.values[1]], [7, scrambled.values[3]], [0.25, scrambled.typed[0]]]) {
+      expect(Math.abs(y - x)).toBeGreaterThanOrEqual(0.6 * Math.abs(x));
+    }
+    expect(hasNumbers({ a: [0, 0], b: 'text' })).toBe(false);
+    expect(hasNumbers({ a: [0, 2] })).toBe(true);
+  });
+});
+
 /** Three problems: quadruple depends on double, negate on nothing; one mistake in double. */
 function chainProject(): string {
   return tempDir({
@@ -145,10 +215,10 @@ describe('mlgrade check: what a mistake is graded on', () => {
     // octuple and negate have no declared mistake: one row fails, and so does the check.
     expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
     const lines = text.trimEnd().split('\n');
-    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(8);
+    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(10);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
     expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
-    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 8 passed, 1 failed']);
+    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 10 passed, 1 failed']);
   });
 
   it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
@@ -163,7 +233,7 @@ describe('mlgrade check: what a mistake is graded on', () => {
     expect(lines.slice(4, 8)).toEqual([
       '| assignment | checks | passed | failed | time |',
       '| --- | ---: | ---: | ---: | ---: |',
-      expect.stringMatching(/^\| `chain` \| 9 \| 8 \| 1 \| \d+\.\d s \|$/),
+      expect.stringMatching(/^\| `chain` \| 11 \| 10 \| 1 \| \d+\.\d s \|$/),
       expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| \d+\.\d s \|$/),
     ]);
     expect(lines.slice(9)).toEqual([

@@ -93,6 +93,12 @@ export interface CaseSpec<A> {
    * Cases of one group must share a visibility. Default: a seed of the case's own.
    */
   seedGroup?: string;
+  /**
+   * The answer involves no arithmetic that rounds (an identity, a copy, a selection), so the
+   * check compares it exactly. `mlgrade check` then leaves the case out of its rounding-level
+   * test (a correct answer moved by rounding must keep full marks everywhere else).
+   */
+  exact?: true;
 }
 
 export interface MistakeSpec<A, O> {
@@ -213,6 +219,7 @@ const caseSchema = z
     args: fn('an argument generator').optional(),
     calls: fn('a calls generator').optional(),
     seedGroup: z.string({ error: 'expected a group name' }).min(1, { error: 'expected a group name' }).optional(),
+    exact: z.literal(true, { error: 'expected true or nothing' }).optional(),
   })
   .refine((c) => (c.args === undefined) !== (c.calls === undefined), { error: 'give exactly one of `args` and `calls`' });
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { AssignmentSpec } from '../assignment/define.ts';
+import type { AssignmentSpec, ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
@@ -8,7 +8,8 @@ import { gradeSubmission } from '../run/grade.ts';
 import { TOOL_VERSION } from '../run/version.ts';
 import { GradingPool } from '../run/grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
-import { mistakeFunctions, mistakeImplementation, replayChecks } from './replay.ts';
+import { mistakeFunctions, mistakeImplementation, referenceImplementation, replayChecks, replayMemory } from './replay.ts';
+import { hasNumbers, nudgeAnswer, scrambleAnswer } from './perturb.ts';
 
 export interface CheckRow {
   assignment: string;
@@ -232,6 +233,56 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
     const others = [...firedOn.get(id)!];
     add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${mistakes.length - 1} other mistakes` : `also fired on ${others.join('; ')}`);
   }
+
+  // 8. Tolerance sanity.
+  if (spec.tensors) {
+    add('tolerance sanity', true, 'not run: checks of tensor assignments are not replayed in one process yet');
+  } else {
+    await checkTolerances(assignment, add);
+  }
+}
+
+/** How far mlgrade check moves the reference's answers to stand for rounding: about 450 units in the last place. */
+export const ROUNDING_LEVEL = 1e-13;
+
+/**
+ * The reference's answers replayed through each problem's output schema and check in this
+ * process, every case, visible and hidden, twice. Nudged at rounding level (nudgeAnswer;
+ * integers and cases declared `exact` kept), they must keep full marks: a correct answer never
+ * loses points to rounding. Scrambled (scrambleAnswer), each problem must lose points on some
+ * case: a check that accepts that accepts everything. A problem whose answers hold no number
+ * is said, not judged.
+ */
+export async function checkTolerances(assignment: LoadedAssignment, add: (check: string, ok: boolean, detail: string) => void): Promise<void> {
+  const implementation = await referenceImplementation(assignment);
+  const memory = replayMemory();
+  const replay = (transformOutput: (output: unknown, problem: ProblemSpec) => unknown) =>
+    replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, memory, transformOutput });
+  const exact = new Set(assignment.spec.problems.flatMap((p) => p.cases.filter((c) => c.exact).map((c) => `${p.export}\u0000${c.name}`)));
+  const nudged = (await replay((output) => nudgeAnswer(output, ROUNDING_LEVEL))).filter((c) => c.score < 1 && !exact.has(`${c.problem}\u0000${c.caseName}`));
+  add(
+    `answers nudged at rounding level (${ROUNDING_LEVEL}) keep full marks`,
+    nudged.length === 0,
+    nudged.length === 0 ? `every case${exact.size > 0 ? ` but the ${exact.size} declared exact` : ''}` : nudged.map((c) => `${c.problem} / ${c.caseName}: ${c.message.split('\n')[0]}`).join('; '),
+  );
+  const numeric = new Set<string>();
+  const scrambled = await replay((output, problem) => {
+    if (hasNumbers(output)) numeric.add(problem.export);
+    return scrambleAnswer(output);
+  });
+  const problems = assignment.spec.problems.map((p) => p.export);
+  const accepting = problems.filter((p) => numeric.has(p) && scrambled.filter((c) => c.problem === p).every((c) => c.score >= 1));
+  const unjudged = problems.filter((p) => !numeric.has(p));
+  add(
+    'every check rejects scrambled answers',
+    accepting.length === 0,
+    [
+      accepting.length === 0 ? `${problems.length - unjudged.length} problems` : accepting.map((p) => `${p} gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything`).join('; '),
+      unjudged.length > 0 ? `no number in the answers of ${unjudged.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  );
 }
 
 /**
