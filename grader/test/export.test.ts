@@ -160,6 +160,19 @@ describe('mlgrade export: the student copy', () => {
     for (const gone of ['selftest', 'mutation', 'bench', 'batch', 'gradescope', 'export', 'models/train-autoencoder.ts']) expect(existsSync(path.join(out, 'grader', 'src', gone)), gone).toBe(false);
   });
 
+  it("locks the course's runtime packages at the course's versions, without its development tools, in a lock file npm accepts", () => {
+    const lock = JSON.parse(readFileSync(path.join(out, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean }> };
+    const course = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as typeof lock;
+    const pkg = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const name of Object.keys(pkg.dependencies)) expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(course.packages[`node_modules/${name}`].version);
+    for (const tool of ['vitest', 'eslint', 'typescript', '@stryker-mutator/core', '@tensorflow/tfjs-node']) expect(lock.packages[`node_modules/${tool}`], tool).toBeUndefined();
+    expect(Object.values(lock.packages).some((entry) => entry.dev)).toBe(false);
+    // npm itself checks the lock against package.json and every package's own dependencies (offline).
+    const ls = spawnSync('npm', ['ls', '--package-lock-only', '--all'], { cwd: out, encoding: 'utf8' });
+    expect(ls.status, ls.stderr + ls.stdout.slice(-2000)).toBe(0);
+    expect(readFileSync(path.join(out, '.github', 'workflows', 'classroom.yml'), 'utf8')).toContain('npm ci --no-audit --no-fund');
+  });
+
   it('has the feedback workflow Classroom expects, and it passes actionlint', async () => {
     const text = readFileSync(path.join(out, '.github', 'workflows', 'classroom.yml'), 'utf8');
     expect(text).toMatch(/^name: Autograding Tests$/m);

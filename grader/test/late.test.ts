@@ -6,7 +6,7 @@ import { assignmentSchema, type LatePolicy } from '../src/assignment/define.ts';
 import { PROJECT_ROOT } from '../src/assignment/load.ts';
 import { studentFromMetadata } from '../src/gradescope/bundle.ts';
 import { toGradescope } from '../src/report/gradescope.ts';
-import { applyLatePolicy, latePenalty, lateSentence, timestampProblem } from '../src/result/late.ts';
+import { applyLatePolicy, daysLateText, latePenalty, lateSentence, percent, timestampProblem } from '../src/result/late.ts';
 import { type Result, resultSchema } from '../src/result/schema.ts';
 import { after, EDGES, POLICY as policy } from './late-edges.ts';
 
@@ -50,6 +50,11 @@ describe('the late policy', () => {
     const late = applyLatePolicy({ ...base, score: 2.5 }, policy, EDGES[6].at);
     expect(late).toMatchObject({ score: 2, submittedAt: EDGES[6].at, late: { due: policy.due, graceMinutes: 60, daysLate: 2, penalty: 0.2, scoreBefore: 2.5 } });
     expect(() => applyLatePolicy(base, policy, 'tomorrow')).toThrow(/not a date and time/);
+  });
+
+  it('days and shares read plainly', () => {
+    expect([0, 1, 3].map(daysLateText)).toEqual(['on time', '1 day late', '3 days late']);
+    expect([0, 0.1, 0.3, 1 / 3].map(percent)).toEqual(['0 %', '10 %', '30 %', '33.33 %']);
   });
 
   it('reports say it in one plain sentence', () => {

@@ -111,6 +111,47 @@ function looseProject(): string {
   });
 }
 
+/** Visible inputs the same for every student, no hidden case, and a timeout with little room. */
+function thinProject(): string {
+  return tempDir({
+    'assignments/thin/assignment.ts': `
+      import { defineAssignment, problem } from ${src('assignment/define.ts')};
+      import { allClose } from ${src('checks/allclose.ts')};
+      import { finiteNumber } from ${src('checks/values.ts')};
+      import * as reference from '../../solutions/thin/main.ts';
+      export default defineAssignment({
+        id: 'thin', title: 'Thin', module: 'main.ts',
+        problems: [
+          problem({ export: 'same', title: 'Same for all', points: 1, reference: reference.same, output: finiteNumber,
+            cases: [{ name: 'fixed', args: () => [1.5] }], check: ({ args, output }) => allClose(output, 2 * args[0]) }),
+          problem({ export: 'slow', title: 'Slow', points: 1, reference: reference.slow, output: finiteNumber, timeoutMs: 400,
+            cases: [{ name: 'fixed', args: () => [2] }, { name: 'hidden', visibility: 'hidden', args: () => [3] }], check: ({ args, output }) => allClose(output, args[0]) }),
+        ],
+      });
+    `,
+    'solutions/thin/main.ts': [
+      'export function same(x: number): number { return 2 * x; }',
+      // Busy for 150 ms of CPU: inside its 400 ms timeout, but with less than 5× room.
+      'export function slow(x: number): number { const end = performance.now() + 150; while (performance.now() < end) { /* busy */ } return x; }',
+    ].join('\n'),
+    'starter/thin/main.ts': "export function same(x: number): number { throw new Error('no'); }\nexport function slow(x: number): number { throw new Error('no'); }\n",
+  });
+}
+
+describe('mlgrade check: variants, cases and timeouts', () => {
+  it('fails visible inputs every student shares and a problem without hidden cases; warns of a timeout with little room', async () => {
+    const rows = await checkAssignment(await loadAssignment('thin', thinProject()));
+    const byCheck = Object.fromEntries(rows.map((r) => [r.check, r]));
+    expect(byCheck['reference scores full marks for 10 students'].ok).toBe(true);
+    expect(byCheck['two students get different visible inputs']).toMatchObject({ ok: false, detail: '0 of 2 visible cases differ between selfcheck-1 and selfcheck-2; the same for both: same / fixed, slow / fixed' });
+    expect(byCheck['every problem has visible and hidden cases']).toMatchObject({ ok: false, detail: 'same has no hidden case' });
+    const timeouts = byCheck["timeouts are at least 5× the reference's time"];
+    expect(timeouts).toMatchObject({ ok: true, warning: true });
+    const [, slowest] = /^WARNING: slow: timeout 400 ms, the reference's slowest call (\d+) ms$/.exec(timeouts.detail) ?? [];
+    expect(Number(slowest)).toBeGreaterThanOrEqual(150);
+  }, 120_000);
+});
+
 describe('mlgrade check: tolerance sanity', () => {
   it('fails a check that accepts everything and one that loses points to rounding, naming the problem; exact answers are kept', async () => {
     const rows: Array<{ check: string; ok: boolean; detail: string }> = [];
@@ -160,7 +201,7 @@ function chainProject(): string {
       import * as addsOne from './mistakes/adds-one.ts';
       const one = (name: string, factor: number) => problem({
         export: name, title: name, points: 1, reference: (reference as Record<string, (x: number) => number>)[name], output: finiteNumber,
-        cases: [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }],
+        cases: [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }, { name: 'b', visibility: 'hidden', args: (rng) => [rng.uniform(1, 2)] }],
         check: ({ args, output }) => allClose(output, factor * args[0]),
       });
       export default defineAssignment({
@@ -215,10 +256,10 @@ describe('mlgrade check: what a mistake is graded on', () => {
     // octuple and negate have no declared mistake: one row fails, and so does the check.
     expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
     const lines = text.trimEnd().split('\n');
-    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(13);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
     expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
-    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 10 passed, 1 failed']);
+    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 13 passed, 1 failed']);
   });
 
   it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
@@ -231,10 +272,10 @@ describe('mlgrade check: what a mistake is graded on', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines[0]).toMatch(/^## mlgrade check, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(lines.slice(4, 8)).toEqual([
-      '| assignment | checks | passed | failed | time |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      expect.stringMatching(/^\| `chain` \| 11 \| 10 \| 1 \| \d+\.\d s \|$/),
-      expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| \d+\.\d s \|$/),
+      '| assignment | checks | passed | failed | warnings | time |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      expect.stringMatching(/^\| `chain` \| 14 \| 13 \| 1 \| 0 \| \d+\.\d s \|$/),
+      expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| 0 \| \d+\.\d s \|$/),
     ]);
     expect(lines.slice(9)).toEqual([
       '2 checks failed:',
@@ -246,7 +287,7 @@ describe('mlgrade check: what a mistake is graded on', () => {
   });
 
   it('summaryMarkdown escapes table cells and says when everything passed', () => {
-    const rows = [{ assignment: 'a', check: 'x | y', ok: false, detail: 'line one\nline two' }];
+    const rows = [{ assignment: 'a', check: 'x | y', ok: false, detail: 'line one\nline two' }, { assignment: 'a', check: 'timeouts', ok: true, detail: 'WARNING: f', warning: true }];
     const text = summaryMarkdown([{ id: 'a', rows, seconds: 1.25 }], { full: true, date: new Date('2026-11-30T10:05:07.123Z') });
     expect(text).toBe(
       [
@@ -254,13 +295,17 @@ describe('mlgrade check: what a mistake is graded on', () => {
         '',
         `mlgrade ${TOOL_VERSION}; every problem graded for every mistake (--full).`,
         '',
-        '| assignment | checks | passed | failed | time |',
-        '| --- | ---: | ---: | ---: | ---: |',
-        '| `a` | 1 | 0 | 1 | 1.3 s |',
+        '| assignment | checks | passed | failed | warnings | time |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        '| `a` | 2 | 1 | 1 | 1 | 1.3 s |',
         '',
         '1 check failed:',
         '',
         '- `a`, x \\| y: line one line two',
+        '',
+        '1 warning:',
+        '',
+        '- `a`, timeouts: WARNING: f',
         '',
       ].join('\n'),
     );

@@ -13,7 +13,8 @@ import { buildMistakeSubmission } from '../selftest/mistake-submission.ts';
 import { mistakeFunctions } from '../selftest/replay.ts';
 import { callKey, encodeValue } from '../replay/encode.ts';
 import type { AnswerTable, RecordedAnswer } from '../replay/replay.ts';
-import { studentFiles } from './student-files.ts';
+import { studentFiles, type StudentFilesOptions } from './student-files.ts';
+import { LockfileError } from './lockfile.ts';
 
 /**
  * `mlgrade export`: the repository a course hands to students (a GitHub Classroom template).
@@ -318,7 +319,14 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
   const standsById = new Map<string, Map<string, Stand>>();
   for (const assignment of assignments) standsById.set(assignment.spec.id, await exportAssignment(assignment, out));
   const coursePackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-  const files = studentFiles({ course: options.course ?? 'ml-course', assignments: assignments.map((a) => a.spec), coursePackage, version: TOOL_VERSION, student: EXPORT_STUDENT, seed: EXPORT_SEED });
+  const courseLock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as StudentFilesOptions['courseLock'];
+  let files: Record<string, string>;
+  try {
+    files = studentFiles({ course: options.course ?? 'ml-course', assignments: assignments.map((a) => a.spec), coursePackage, courseLock, version: TOOL_VERSION, student: EXPORT_STUDENT, seed: EXPORT_SEED });
+  } catch (error) {
+    if (error instanceof LockfileError) throw new ExportError(error.message);
+    throw error;
+  }
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
     writeFileSync(path.join(out, file), text);

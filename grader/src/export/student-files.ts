@@ -1,3 +1,4 @@
+import { pruneLockfile } from './lockfile.ts';
 import type { AssignmentSpec } from '../assignment/define.ts';
 import { EXPORT_MARKER } from '../assignment/load.ts';
 
@@ -11,6 +12,8 @@ export interface StudentFilesOptions {
   course: string;
   assignments: readonly AssignmentSpec[];
   coursePackage: Record<string, unknown>;
+  /** The course's package-lock.json, parsed: cut down to the copy's dependencies (lockfile.ts). */
+  courseLock: Parameters<typeof pruneLockfile>[0];
   version: string;
   student: string;
   seed: string;
@@ -21,12 +24,16 @@ export function runnerId(assignmentId: string): string {
   return assignmentId.replace(/[^A-Za-z0-9]/g, '');
 }
 
+/** The copy's package name and version, in package.json and its lock file alike. */
+const packageName = (course: string): string => course.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+const PACKAGE_VERSION = '1.0.0';
+
 function packageJson(options: StudentFilesOptions): string {
   const course = options.coursePackage as { dependencies: Record<string, string> };
   return `${JSON.stringify(
     {
-      name: options.course.toLowerCase().replace(/[^a-z0-9-]+/g, '-'),
-      version: '1.0.0',
+      name: packageName(options.course),
+      version: PACKAGE_VERSION,
       description: `Assignments of ${options.course}: edit starter/<assignment>/, then run npm run grade -- <assignment>`,
       type: 'module',
       private: true,
@@ -70,7 +77,7 @@ jobs:
       - uses: actions/setup-node@v7
         with:
           node-version: 24
-      - run: npm install --no-audit --no-fund
+      - run: npm ci --no-audit --no-fund
       - name: Grade the visible cases
         id: grade
         run: |
@@ -182,6 +189,8 @@ const TSCONFIG = `${JSON.stringify(
 export function studentFiles(options: StudentFilesOptions): Record<string, string> {
   return {
     'package.json': packageJson(options),
+    // The versions (and integrity hashes) the course tested, for npm ci and npm install alike.
+    'package-lock.json': `${JSON.stringify(pruneLockfile(options.courseLock, { name: packageName(options.course), version: PACKAGE_VERSION, dependencies: (options.coursePackage as { dependencies: Record<string, string> }).dependencies }), null, 2)}\n`,
     'README.md': readme(options),
     '.github/workflows/classroom.yml': feedbackWorkflow(options.assignments),
     'tsconfig.json': TSCONFIG,

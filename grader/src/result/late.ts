@@ -3,17 +3,15 @@ import { formatScore, roundScore } from '../report/format.ts';
 import type { Result } from './schema.ts';
 
 /**
- * An instant as ISO 8601 with its time zone: `2026-12-11T23:59:00-05:00`, `…Z`, with optional
- * seconds and fraction (Gradescope writes microseconds). A time without a zone is refused: it
- * would mean a different instant on the grading machine than where it was written.
+ * Why a timestamp is not one (undefined when it is): for the CLI's, the roster's and
+ * define.ts's messages. A timestamp is an instant as ISO 8601 with its time zone:
+ * `2026-12-11T23:59:00-05:00`, `…Z`, with optional seconds and fraction (Gradescope writes
+ * microseconds). A time without a zone is refused: it would mean a different instant on the
+ * grading machine than where it was written.
  */
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Why a timestamp is not one (undefined when it is): for the CLI's, the roster's and define.ts's messages. */
 export function timestampProblem(text: string): string | undefined {
-  const m = TIMESTAMP.exec(text);
+  // Inside the function (as is every constant of this file) so that mutation testing can tell which tests reach it.
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(text);
   if (!m) return `"${text}" is not a date and time with a time zone, such as 2026-12-11T23:59:00-05:00 or 2026-12-12T04:59:00Z`;
   const [year, month, day, hour, minute, second = '0', , zoneHour = '0', zoneMinute = '0'] = m.slice(1);
   // Date.parse accepts 2026-02-30 as 2 March: check the calendar date and the clock itself.
@@ -39,7 +37,7 @@ export function parseTimestamp(text: string): number {
 export function latePenalty(policy: LatePolicy, submittedAt: string): { daysLate: number; penalty: number } {
   const lateMs = parseTimestamp(submittedAt) - parseTimestamp(policy.due);
   if (lateMs <= (policy.graceMinutes ?? 0) * 60_000) return { daysLate: 0, penalty: 0 };
-  const daysLate = Math.ceil(lateMs / DAY_MS);
+  const daysLate = Math.ceil(lateMs / (24 * 60 * 60 * 1000));
   // Shares are kept to a millionth so that 3 × 0.1 is 0.3, not 0.30000000000000004.
   return { daysLate, penalty: Math.min(policy.maxPenalty, Math.round(daysLate * policy.penaltyPerDay * 1e6) / 1e6) };
 }
@@ -64,10 +62,14 @@ export function applyLatePolicy(result: Result, policy: LatePolicy | undefined, 
 }
 
 /** A share as a percentage: 0.1 → `10 %`. */
-export const percent = (share: number): string => `${roundScore(share * 100)} %`;
+export function percent(share: number): string {
+  return `${roundScore(share * 100)} %`;
+}
 
 /** `on time`, `1 day late`, `3 days late`. */
-export const daysLateText = (days: number): string => (days === 0 ? 'on time' : `${days} day${days === 1 ? '' : 's'} late`);
+export function daysLateText(days: number): string {
+  return days === 0 ? 'on time' : `${days} day${days === 1 ? '' : 's'} late`;
+}
 
 /**
  * What the reports say about the submission time (undefined when the Result has none): one

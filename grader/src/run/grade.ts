@@ -66,7 +66,7 @@ export interface GradeOptions {
 }
 
 /** CPU time per call unless the problem sets `timeoutMs` (the sandbox adds a wall-clock backstop). */
-const DEFAULT_TIMEOUT_MS = 2000;
+export const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_MEMORY_MB = 512;
 /** CPU time for loading the submission (importing its module and packages). */
 const LOAD_TIMEOUT_MS = 10_000;

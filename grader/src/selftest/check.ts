@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { AssignmentSpec, ProblemSpec } from '../assignment/define.ts';
+import type { AssignmentSpec, CaseSpec, ProblemSpec } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
-import { gradeSubmission } from '../run/grade.ts';
+import { generateCalls } from '../cases/calls.ts';
+import { callKey } from '../replay/encode.ts';
+import { caseSeed } from '../run/seeds.ts';
+import { DEFAULT_TIMEOUT_MS, gradeSubmission } from '../run/grade.ts';
 import { TOOL_VERSION } from '../run/version.ts';
 import { GradingPool } from '../run/grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
@@ -16,6 +19,8 @@ export interface CheckRow {
   check: string;
   ok: boolean;
   detail: string;
+  /** A warning: the check holds (ok), but something deserves the instructor's eye. */
+  warning?: boolean;
 }
 
 export const SELF_CHECK_STUDENTS = Array.from({ length: 10 }, (_, i) => `selfcheck-${i + 1}`);
@@ -44,6 +49,9 @@ async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Adds a row of the table; `warning` marks a row that holds but needs the instructor's eye. */
+type AddRow = (check: string, ok: boolean, detail: string, warning?: boolean) => void;
 
 type Grade = (submissionDir: string, options?: { student?: string; problems?: readonly string[] }) => Promise<Result>;
 
@@ -119,16 +127,19 @@ export function summaryMarkdown(checked: readonly CheckedAssignment[], options: 
     '',
     `mlgrade ${TOOL_VERSION}; ${options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect'}.`,
     '',
-    '| assignment | checks | passed | failed | time |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| assignment | checks | passed | failed | warnings | time |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...checked.map(({ id, rows, seconds }) => {
       const failed = rows.filter((r) => !r.ok).length;
-      return `| \`${id}\` | ${rows.length} | ${rows.length - failed} | ${failed} | ${seconds.toFixed(1)} s |`;
+      return `| \`${id}\` | ${rows.length} | ${rows.length - failed} | ${failed} | ${rows.filter((r) => r.warning).length} | ${seconds.toFixed(1)} s |`;
     }),
   ];
   const failures = checked.flatMap(({ rows }) => rows.filter((r) => !r.ok));
+  const warnings = checked.flatMap(({ rows }) => rows.filter((r) => r.warning));
+  const item = (r: CheckRow): string => `- \`${r.assignment}\`, ${cell(r.check)}: ${cell(r.detail)}`;
   lines.push('', failures.length === 0 ? 'Every check passed.' : `${failures.length} check${failures.length === 1 ? '' : 's'} failed:`);
-  if (failures.length > 0) lines.push('', ...failures.map((r) => `- \`${r.assignment}\`, ${cell(r.check)}: ${cell(r.detail)}`));
+  if (failures.length > 0) lines.push('', ...failures.map(item));
+  if (warnings.length > 0) lines.push('', `${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`, '', ...warnings.map(item));
   return `${lines.join('\n')}\n`;
 }
 
@@ -136,8 +147,8 @@ export function summaryMarkdown(checked: readonly CheckedAssignment[], options: 
 export async function checkAssignment(assignment: LoadedAssignment, report: (row: CheckRow) => void = () => undefined, options: CheckOptions = {}): Promise<CheckRow[]> {
   const { spec } = assignment;
   const rows: CheckRow[] = [];
-  const add = (check: string, ok: boolean, detail: string): void => {
-    const row = { assignment: spec.id, check, ok, detail };
+  const add: AddRow = (check, ok, detail, warning) => {
+    const row: CheckRow = { assignment: spec.id, check, ok, detail, ...(warning ? { warning } : {}) };
     rows.push(row);
     report(row);
   };
@@ -150,7 +161,7 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
   return rows;
 }
 
-async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: number, add: (check: string, ok: boolean, detail: string) => void, options: CheckOptions): Promise<void> {
+async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: number, add: AddRow, options: CheckOptions): Promise<void> {
   const { spec } = assignment;
   // 1. The reference earns full marks for every student variant.
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
@@ -169,6 +180,11 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference));
   add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
 
+  // Each student's variant: inputs of their own, and timeouts with room for slower machines.
+  const inputs = await caseInputs(assignment, SELF_CHECK_STUDENTS.slice(0, 2));
+  checkVariants(spec, inputs, add);
+  checkTimeouts(spec, results, inputs, add);
+
   const starterOk = starter.score === 0 && starter.problems.length === spec.problems.length;
   add('starter scores 0 and grading completes', starterOk, starterOk ? `0/${formatScore(starter.maxScore)}` : `starter scored ${formatScore(starter.score)}: ${firstLoss(starter) || starter.loadError || ''}`);
 
@@ -181,7 +197,14 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   add('mistake files match the declared mistakes', undeclared.length === 0 && missing.length === 0,
     [undeclared.length ? `files not declared in assignment.ts: ${undeclared.join(', ')}` : '', missing.length ? `declared without a file in mistakes/: ${missing.join(', ')}` : ''].filter(Boolean).join('; ') || `${files.length} mistakes`);
 
-  // 5. Every problem's check is shown to fail on at least one wrong submission.
+  // 5. Every problem has visible cases (the student's feedback) and hidden ones (the grade
+  // cannot be fitted to the visible ones), and its check is shown to fail on at least one
+  // wrong submission.
+  const oneSided = spec.problems.flatMap((p) => {
+    const visible = p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').length;
+    return visible === 0 ? [`${p.export} has no visible case`] : visible === p.cases.length ? [`${p.export} has no hidden case`] : [];
+  });
+  add('every problem has visible and hidden cases', oneSided.length === 0, oneSided.length === 0 ? `${spec.problems.length} problems` : oneSided.join('; '));
   const untested = spec.problems.filter((p) => !(p.mistakes ?? []).some((m) => files.includes(m.id))).map((p) => p.export);
   add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? `${spec.problems.length} problems` : `no mistake targets: ${untested.join(', ')}`);
 
@@ -242,6 +265,87 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   }
 }
 
+/** Per student, per case (`problem\u0000case`): a key of the generated inputs and how many calls the case makes. */
+type CaseInputs = Map<string, Map<string, { key: string; calls: number }>>;
+
+/**
+ * Generates every case's inputs for these students, as grading seeds them, and keys them
+ * (replay/encode.ts: numbers to the bit, tensors and models by their data). A tensor
+ * assignment's generators run in this process's own tfjs backend, each case in its scope.
+ */
+async function caseInputs(assignment: LoadedAssignment, students: readonly string[]): Promise<CaseInputs> {
+  const { spec } = assignment;
+  const tensors = spec.tensors ? await import('../run/tensors.ts') : undefined;
+  if (tensors) await tensors.startBackend();
+  const all: CaseInputs = new Map();
+  for (const student of students) {
+    const mine = new Map<string, { key: string; calls: number }>();
+    for (const problem of spec.problems) {
+      for (const c of problem.cases as Array<CaseSpec<unknown[]>>) {
+        const visibility = c.visibility ?? 'visible';
+        const seed = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, group: c.seedGroup, student, seed: '0', secret: SELF_CHECK_SECRET });
+        const scope = tensors?.beginTensorCase();
+        try {
+          const calls = generateCalls(spec.id, problem, c, seed);
+          mine.set(`${problem.export}\u0000${c.name}`, { key: callKey(problem.export, c.name, calls), calls: calls.length });
+        } finally {
+          scope?.end();
+        }
+      }
+    }
+    all.set(student, mine);
+  }
+  return all;
+}
+
+/**
+ * Two students get different visible inputs: each works on a variant of their own. Cases that
+ * every student shares (a photograph, a real data set) are listed, not failed, as long as some
+ * visible case differs.
+ */
+function checkVariants(spec: AssignmentSpec, inputs: CaseInputs, add: AddRow): void {
+  const [first, second] = [...inputs.values()];
+  const visible = spec.problems.flatMap((p) => p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').map((c) => `${p.export}\u0000${c.name}`));
+  const shared = visible.filter((k) => first.get(k)!.key === second.get(k)!.key).map((k) => k.replace('\u0000', ' / '));
+  const [a, b] = [...inputs.keys()];
+  add(
+    'two students get different visible inputs',
+    shared.length < visible.length,
+    `${visible.length - shared.length} of ${visible.length} visible cases differ between ${a} and ${b}${shared.length > 0 ? `; the same for both: ${shared.join(', ')}` : ''}`,
+  );
+}
+
+/** How much longer than the reference a call may take before it times out: room for slower machines and students. */
+export const TIMEOUT_HEADROOM = 5;
+
+/**
+ * Each problem's timeout is at least TIMEOUT_HEADROOM × the reference's time per call in its
+ * slowest case (a case's wall time over its calls, the median over the students graded: one
+ * grading's pause for garbage collection or a busy core is not the reference's speed; wall
+ * time overestimates the CPU time the limit counts). A problem with less room is a warning
+ * that names it and the times: a correct but slower submission could time out.
+ */
+function checkTimeouts(spec: AssignmentSpec, references: readonly Result[], inputs: CaseInputs, add: AddRow): void {
+  const calls = [...inputs.values()][0];
+  const tight: string[] = [];
+  const backend = references[0]?.backend ?? 'none';
+  for (const problem of spec.problems) {
+    let slowest = 0;
+    for (const c of problem.cases) {
+      const perCall = references
+        .map((result) => result.problems.find((p) => p.name === problem.export)?.cases.find((k) => k.name === c.name)?.durationMs ?? 0)
+        .map((ms) => ms / (calls.get(`${problem.export}\u0000${c.name}`)?.calls ?? 1))
+        .sort((a, b) => a - b);
+      slowest = Math.max(slowest, perCall[Math.floor(perCall.length / 2)] ?? 0);
+    }
+    const timeoutMs = problem.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (timeoutMs < TIMEOUT_HEADROOM * slowest) tight.push(`${problem.export}: timeout ${timeoutMs} ms, the reference's slowest call ${Math.round(slowest)} ms`);
+  }
+  const warning = tight.length > 0;
+  const on = backend === 'none' ? '' : ` (${backend} backend)`;
+  add(`timeouts are at least ${TIMEOUT_HEADROOM}× the reference's time`, true, warning ? `WARNING${on}: ${tight.join('; ')}` : `${spec.problems.length} problems${on}`, warning);
+}
+
 /** How far mlgrade check moves the reference's answers to stand for rounding: about 450 units in the last place. */
 export const ROUNDING_LEVEL = 1e-13;
 
@@ -253,7 +357,7 @@ export const ROUNDING_LEVEL = 1e-13;
  * case: a check that accepts that accepts everything. A problem whose answers hold no number
  * is said, not judged.
  */
-export async function checkTolerances(assignment: LoadedAssignment, add: (check: string, ok: boolean, detail: string) => void): Promise<void> {
+export async function checkTolerances(assignment: LoadedAssignment, add: AddRow): Promise<void> {
   const implementation = await referenceImplementation(assignment);
   const memory = replayMemory();
   const replay = (transformOutput: (output: unknown, problem: ProblemSpec) => unknown) =>
@@ -300,7 +404,7 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
   const print = (row: CheckRow): void => {
     if (row.ok) passed++;
     else failed++;
-    line(row.ok ? 'ok  ' : 'FAIL', row.assignment, row.check, row.detail);
+    line(!row.ok ? 'FAIL' : row.warning ? 'warn' : 'ok  ', row.assignment, row.check, row.detail);
   };
   const checked: CheckedAssignment[] = [];
   for (const id of ids) {
