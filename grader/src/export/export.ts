@@ -318,7 +318,7 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
   copyTree(path.join(root, 'bin'), path.join(out, 'bin'));
   const standsById = new Map<string, Map<string, Stand>>();
   for (const assignment of assignments) standsById.set(assignment.spec.id, await exportAssignment(assignment, out));
-  const coursePackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const coursePackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as StudentFilesOptions['coursePackage'];
   const courseLock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as StudentFilesOptions['courseLock'];
   let files: Record<string, string>;
   try {

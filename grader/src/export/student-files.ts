@@ -11,7 +11,8 @@ import { EXPORT_MARKER } from '../assignment/load.ts';
 export interface StudentFilesOptions {
   course: string;
   assignments: readonly AssignmentSpec[];
-  coursePackage: Record<string, unknown>;
+  /** The course's package.json: the copy depends on its runtime packages, at its versions. */
+  coursePackage: { dependencies: Record<string, string> };
   /** The course's package-lock.json, parsed: cut down to the copy's dependencies (lockfile.ts). */
   courseLock: Parameters<typeof pruneLockfile>[0];
   version: string;
@@ -29,7 +30,6 @@ const packageName = (course: string): string => course.toLowerCase().replace(/[^
 const PACKAGE_VERSION = '1.0.0';
 
 function packageJson(options: StudentFilesOptions): string {
-  const course = options.coursePackage as { dependencies: Record<string, string> };
   return `${JSON.stringify(
     {
       name: packageName(options.course),
@@ -45,7 +45,7 @@ function packageJson(options: StudentFilesOptions): string {
       },
       // The course's runtime packages at the course's exact versions. Not tfjs-node: the
       // recorded answers were computed on the wasm backend, which the copy therefore uses.
-      dependencies: course.dependencies,
+      dependencies: options.coursePackage.dependencies,
     },
     null,
     2,
@@ -190,7 +190,7 @@ export function studentFiles(options: StudentFilesOptions): Record<string, strin
   return {
     'package.json': packageJson(options),
     // The versions (and integrity hashes) the course tested, for npm ci and npm install alike.
-    'package-lock.json': `${JSON.stringify(pruneLockfile(options.courseLock, { name: packageName(options.course), version: PACKAGE_VERSION, dependencies: (options.coursePackage as { dependencies: Record<string, string> }).dependencies }), null, 2)}\n`,
+    'package-lock.json': `${JSON.stringify(pruneLockfile(options.courseLock, { name: packageName(options.course), version: PACKAGE_VERSION, dependencies: options.coursePackage.dependencies }), null, 2)}\n`,
     'README.md': readme(options),
     '.github/workflows/classroom.yml': feedbackWorkflow(options.assignments),
     'tsconfig.json': TSCONFIG,
