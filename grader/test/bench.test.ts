@@ -30,7 +30,9 @@ describe('bench', () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
     await runBatchBench({ assignment: 'diag', root: path.join(PROJECT_ROOT, 'grader/test/fixtures/diagnose-project'), submissions: 3 }, out);
-    expect(text).toMatch(/^\nbatch \(diag, 3 copies of the reference\)\n {2}1 worker : [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3\)\n {2}2 workers: [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3\)\n {2}2 workers \/ 1 worker: [\d.]+× faster \(\d+ cores\)\n$/);
+    expect(text).toMatch(
+      /^\nbatch \(diag, 3 copies of the reference\)\n {2}1 worker : [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3; cores busy: [\d.]+\)\n {2}2 workers: [\d.]+ m?s \([\d.]+ m?s per submission; mean score 3\/3; cores busy: [\d.]+\)\n {2}2 workers \/ 1 worker: [\d.]+× faster \(\d+ cores; one worker kept [\d.]+ busy, so 2 workers could gain at most [\d.]+×\)\n$/,
+    );
   }, 120_000);
 
   it('times the grader SVD against ml-matrix on the same matrices and prints times, ratios and errors', async () => {

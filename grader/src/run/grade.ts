@@ -76,6 +76,11 @@ const MESSAGE_CHARS = 2000;
 const COURSE_GRADER_ONLY =
   "checked by the course's grader: this check needs the reference solution's answer to inputs this copy of the course has not recorded (your own answers, for example), so it is not scored here";
 
+/** A case whose messages and output the student sees (the others are hidden, after the due date, …). */
+function isVisible(c: CaseSpec<unknown[]>): boolean {
+  return (c.visibility ?? 'visible') === 'visible';
+}
+
 function roundScore(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
@@ -175,16 +180,19 @@ class Grader {
     });
     if (this.session.tensorBackend) this.backend = this.session.tensorBackend;
     try {
-      // Visible cases first; then a fresh process for the rest, so nothing a student's code
-      // learns from a hidden input can surface in the feedback of a visible case.
-      const isVisible = (c: CaseSpec<unknown[]>): boolean => (c.visibility ?? 'visible') === 'visible';
       const visible = this.steps(isVisible);
       const others = this.steps((c) => !isVisible(c));
       if (this.options.visibleOnly) {
-        await this.runSteps(visible, visible.length);
+        await (this.options.shareProcesses ? this.runShared(visible, []) : this.runSteps(visible));
         for (const { problem, cases } of others) for (const c of cases) this.skip(problem, c, `not run here: a ${c.visibility} case, graded only by the course's grader`);
+      } else if (this.options.shareProcesses) {
+        await this.runShared(visible, others);
       } else {
-        await this.runSteps([...visible, ...others], visible.length);
+        // Each problem's visible cases, then its others, in a process of its own. Its hidden
+        // inputs reach that process only after its visible feedback has been taken, and no
+        // later process can read a file it wrote (see Workspace), so nothing a student's code
+        // learns from a hidden input can surface in the feedback of a visible case.
+        await this.runSteps(this.steps(() => true));
       }
     } finally {
       this.session.close();
@@ -192,27 +200,23 @@ class Grader {
     return this.assemble(performance.now() - started);
   }
 
-  /** One problem's cases of one visibility phase. */
+  /** Each problem's cases that `include` takes, visible ones first; problems with none are left out. */
   private steps(include: (c: CaseSpec<unknown[]>) => boolean): Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }> {
     return this.options.problems
-      .map((problem) => ({ problem, cases: (problem.cases as Array<CaseSpec<unknown[]>>).filter(include) }))
+      .map((problem) => {
+        const cases = (problem.cases as Array<CaseSpec<unknown[]>>).filter(include);
+        return { problem, cases: [...cases.filter(isVisible), ...cases.filter((c) => !isVisible(c))] };
+      })
       .filter(({ cases }) => cases.length > 0);
   }
 
-  /** Runs the steps in order; `hiddenFrom` is the index of the first step of the hidden phase. */
-  private async runSteps(steps: Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }>, hiddenFrom: number): Promise<void> {
-    const shared = this.options.shareProcesses;
-    if (shared) {
-      for (const [index, { problem, cases }] of steps.entries()) {
-        if (index === hiddenFrom) this.session.recycle({ prepareNext: false });
-        await this.runCases(problem, cases);
-      }
-      return;
-    }
+  /** Runs the steps in order, each in a fresh process. */
+  private async runSteps(steps: Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }>): Promise<void> {
     if (steps.length > 1) this.session.prepareSpare();
     for (const [index, { problem, cases }] of steps.entries()) {
       // Each step starts in a fresh process: whatever one function does to its process
-      // (globals it replaces, timers it leaves running) cannot touch another problem's grade.
+      // (globals it replaces, timers it leaves running, files it writes) cannot touch another
+      // problem's grade.
       this.session.recycle();
       await this.runCases(problem, cases);
       // Recycling now rather than before the next step lets the next process finish loading
@@ -220,6 +224,16 @@ class Grader {
       // step after that loads meanwhile.
       if (index < steps.length - 1) this.session.recycle({ prepareNext: index < steps.length - 2 });
     }
+  }
+
+  /**
+   * Staff code (GradeOptions.shareProcesses): every visible case in one process, then, if
+   * there are others, every other case in a second one.
+   */
+  private async runShared(visible: Array<{ problem: ProblemSpec; cases: Array<CaseSpec<unknown[]>> }>, others: typeof visible): Promise<void> {
+    for (const { problem, cases } of visible) await this.runCases(problem, cases);
+    if (others.length > 0) this.session.recycle({ prepareNext: false });
+    for (const { problem, cases } of others) await this.runCases(problem, cases);
   }
 
   private async runCases(problem: ProblemSpec, cases: Array<CaseSpec<unknown[]>>): Promise<void> {
@@ -295,10 +309,15 @@ class Grader {
     return { result, fraction: outcome.score };
   }
 
-  private blockedBy(problem: ProblemSpec): string | undefined {
+  /**
+   * The first dependency of the problem that has not passed. A visible case looks at the
+   * dependency's visible cases only: its feedback must not depend on hidden results (and
+   * does not depend on the order the cases run in).
+   */
+  private blockedBy(problem: ProblemSpec, c: CaseSpec<unknown[]>): string | undefined {
     for (const dependency of problem.dependsOn ?? []) {
-      const cases = [...(this.results.get(dependency)?.values() ?? [])];
-      if (cases.some((c) => c.status !== 'pass')) return dependency;
+      const cases = [...(this.results.get(dependency)?.values() ?? [])].filter((other) => !isVisible(c) || other.visibility === 'visible');
+      if (cases.some((other) => other.status !== 'pass')) return dependency;
     }
     return undefined;
   }
@@ -308,7 +327,7 @@ class Grader {
     const { session } = this;
     const { spec } = this.options.assignment;
     if (session.loadFailure) return { ...none, status: 'error', message: session.loadFailure.message };
-    const blocker = this.blockedBy(problem);
+    const blocker = this.blockedBy(problem, c);
     if (blocker) return { ...none, status: 'skipped', message: `skipped: this problem depends on ${blocker}, which has not passed` };
     for (const name of [problem.export, ...(problem.followUp ? [problem.followUp.export] : [])]) {
       const kind = session.exports[name];

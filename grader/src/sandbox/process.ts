@@ -198,6 +198,9 @@ export class SandboxProcess {
   private pollTimer: NodeJS.Timeout | undefined;
   private exited = false;
   private exitInfo = '';
+  private markClosed!: () => void;
+  /** Resolves once the process has exited and its output pipes have closed. */
+  readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
   constructor(
     private readonly paths: SandboxPaths,
@@ -382,6 +385,7 @@ export class SandboxProcess {
     if (this.exited) return;
     this.exited = true;
     this.exitInfo = info;
+    this.markClosed();
     clearInterval(this.pollTimer);
     const heapExhausted = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.stderr.peek());
     if (this.killReason === 'timeout') {

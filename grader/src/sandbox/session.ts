@@ -83,7 +83,8 @@ export class SandboxSession {
 
   static async open(options: SessionOptions): Promise<SandboxSession> {
     if (!existsSync(path.join(options.submissionDir, options.module))) {
-      const session = new SandboxSession(options, { root: '', workDir: '', bundleDir: '', warnings: [], remove: () => undefined });
+      const none = (): void => undefined;
+      const session = new SandboxSession(options, { root: '', sourceDir: '', bundleDir: '', warnings: [], childDir: () => '', removeChildDir: none, remove: none });
       session.loadFailure = { stage: 'missing', message: `${options.module} was not found in ${options.submissionDir}` };
       return session;
     }
@@ -97,7 +98,7 @@ export class SandboxSession {
     session.tensorRuntimeUrl = pathToFileURL(tensorRuntimePath).href;
     const bundlePath = path.join(workspace.bundleDir, 'submission.mjs');
     const compiled = await compileSubmission({
-      sourceDir: workspace.workDir,
+      sourceDir: workspace.sourceDir,
       entry: options.module,
       outFile: bundlePath,
       allowedPackages: options.allowedPackages,
@@ -125,17 +126,20 @@ export class SandboxSession {
     // A native addon runs outside Node's permission model, so when tfjs-node needs addons
     // the child may not read its own copy: a .node file there must not be loadable.
     const addons = this.tensorBackend === 'node';
+    // A copy of the submission of this child's own, gone when the child is (see Workspace).
+    const workDir = this.workspace.childDir();
     const child = new SandboxProcess(
       {
         runner: this.runnerPath,
-        workDir: this.workspace.workDir,
+        workDir,
         // Node checks read permission on the real path a package resolves to, so a linked
         // node_modules (a student copy's while it is recorded, a pnpm store) is allowed by it.
-        readable: [addons ? this.workspace.bundleDir : this.workspace.root, ...this.options.packageDirs.map(realPath)],
+        readable: [this.workspace.bundleDir, ...(addons ? [] : [workDir]), ...this.options.packageDirs.map(realPath)],
         allowAddons: addons,
       },
       { memoryMb: this.options.memoryMb, outputBytes: this.options.outputBytes },
     );
+    void child.closed.then(() => this.workspace.removeChildDir(workDir));
     const loaded = (async (): Promise<CallResult> => {
       const ready = await child.ready();
       if (ready.kind !== 'ok') {

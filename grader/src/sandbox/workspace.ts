@@ -1,17 +1,24 @@
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { constants, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /**
- * A temporary folder for one submission: `work/` is a copy of the submission (the child's
- * cwd and the only place it may write), `bundle/` holds the compiled code.
+ * A temporary folder for one submission: `source/` is a copy of the submission (compiled,
+ * never written to), `bundle/` holds the compiled code, and each sandboxed child gets a copy
+ * of `source/` of its own under `children/` (its cwd and the only place it may write; it may
+ * read no other child's). So no file passes from one child to another: nothing a child wrote
+ * after seeing a hidden input can reach a later child's visible feedback, and nothing one
+ * problem's code writes can reach another problem's.
  */
 export interface Workspace {
   root: string;
-  workDir: string;
+  sourceDir: string;
   bundleDir: string;
   /** Things left out of the copy (links, oversized trees), to tell the student. */
   warnings: string[];
+  /** A fresh copy of the submission for one child; remove it with removeChildDir when the child is gone. */
+  childDir(): string;
+  removeChildDir(dir: string): void;
   remove(): void;
 }
 
@@ -50,16 +57,26 @@ function copyTree(from: string, to: string, state: { files: number; bytes: numbe
 
 export function createWorkspace(submissionDir: string): Workspace {
   const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-'));
-  const workDir = path.join(root, 'work');
+  const sourceDir = path.join(root, 'source');
   const bundleDir = path.join(root, 'bundle');
+  const childrenDir = path.join(root, 'children');
   mkdirSync(bundleDir);
+  mkdirSync(childrenDir);
   const state = { files: 0, bytes: 0, warnings: [] as string[] };
-  copyTree(submissionDir, workDir, state, '.');
+  copyTree(submissionDir, sourceDir, state, '.');
+  let children = 0;
   return {
     root,
-    workDir,
+    sourceDir,
     bundleDir,
     warnings: state.warnings,
+    childDir: () => {
+      const dir = path.join(childrenDir, String(++children));
+      // The source copy holds regular files and folders only (copyTree), within the limits.
+      cpSync(sourceDir, dir, { recursive: true, mode: constants.COPYFILE_FICLONE });
+      return dir;
+    },
+    removeChildDir: (dir) => rmSync(dir, { recursive: true, force: true }),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -84,11 +84,12 @@ export function avgPool2d(x: number[][], size: number, stride?: number): number[
   });
 }`,
     });
-    // The first call answers before tampering and passes; the next visible case runs in the same
-    // (now broken) process and fails on the student's own replaced Array.prototype.map; the
-    // hidden case starts a fresh process and passes. Nothing outside this problem is touched.
+    // The first call answers before tampering and passes; the problem's next cases, visible
+    // and hidden, run in the same (now broken) process and fail on the student's own replaced
+    // Array.prototype.map. Nothing outside this problem is touched: the next problem starts
+    // in a fresh process.
     const cases = result.problems.find((p) => p.name === 'updateRunningAverage')!.cases;
-    expect(cases.map((c) => c.status)).toEqual(['pass', 'fail', 'pass']);
+    expect(cases.map((c) => c.status)).toEqual(['pass', 'fail', 'fail']);
     // The value is copied out of the child once, as plain data, and that copy is what is
     // graded and reported (the runner's size check reads the accessor first, the copy second).
     expect(firstMessage(result, 'avgPool2d')).toMatch(/^out\[0\]\[0\]: expected 36\.5, got 999 \(off by 962\.5\)/);
@@ -108,6 +109,41 @@ export function avgPool2d(x: number[][], size: number, stride?: number): number[
     expect(firstMessage(result, 'batchNormInference')).toMatch(/^batchNormInference returned an invalid value: result\[0\]\[0\]: expected a number, got an array of length 1/);
     expect(firstMessage(result, 'maxPool2d')).toMatch(/^maxPool2d returned an invalid value: result\[0\]\[0\]: expected a number, got an object \(and \d+ more invalid entries\)$/);
     expectOthersFull(result, ['conv2d', 'residualForward', 'batchNormInference', 'maxPool2d', 'maxPool2dBackward']);
+  });
+
+  it('a file written after seeing a hidden input reaches no later process, and no problem reads another problem\'s files', async () => {
+    // conv2d (the first problem) leaves every input it sees in a file, hidden ones included;
+    // avgPool2d (a later problem) prints every file its cwd holds that the submission did not.
+    // (The overrides share one module: their imports must not clash.)
+    const result = await gradeHostile({
+      conv2d: `import fs from 'node:fs';
+import { conv2d as correct } from './__reference__.ts';
+export function conv2d(...args: Parameters<typeof correct>): number[][] {
+  const [x] = args;
+  const had = fs.existsSync('leak.txt') ? fs.readFileSync('leak.txt', 'utf8').split('\\n').length : 0;
+  fs.appendFileSync('leak.txt', JSON.stringify(x).slice(0, 20) + '\\n');
+  console.log('lines before this call: ' + had);
+  return correct(...args);
+}`,
+      avgPool2d: `import { readdirSync } from 'node:fs';
+import { avgPool2d as correctPool } from './__reference__.ts';
+export function avgPool2d(x: number[][], size: number, stride?: number): number[][] {
+  let others = 'unreadable';
+  try {
+    others = readdirSync('..').join(',');
+  } catch {}
+  console.log('files: ' + readdirSync('.').filter((f) => !f.endsWith('.ts')).join(',') + '; other copies: ' + others);
+  return correctPool(x, size, stride);
+}`,
+    });
+    const outputs = (problem: string) => result.problems.find((p) => p.name === problem)!.cases.filter((c) => c.visibility === 'visible').map((c) => c.output ?? '');
+    // Within a problem's process the file persists from call to call (the student's own state)…
+    expect(outputs('conv2d').join(' ')).toMatch(/lines before this call: 2/);
+    // …but the later problem's process starts from a copy of the submission: no leak.txt.
+    expect(outputs('avgPool2d').length).toBeGreaterThan(0);
+    // …and it cannot even list the other processes' copies.
+    for (const output of outputs('avgPool2d')) expect(output).toMatch(/^files: ; other copies: unreadable/);
+    expectOthersFull(result, []);
   });
 
   it('memoized inputs never reach visible feedback, and the child cannot tell a real run from a practice run', async () => {
