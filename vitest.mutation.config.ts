@@ -17,6 +17,8 @@ import base from './vitest.config.ts';
 export const END_TO_END_TESTS = [
   // Grades two adversarial submissions through the sandbox.
   'grader/test/adversarial-alternatives.test.ts',
+  // Carries out docs/authoring.md on a copy of the repository (the CLI, mlgrade check, tsc).
+  'grader/test/authoring.test.ts',
   // Grades two autoencoder submissions through the sandbox (training included).
   'grader/test/autoencoders-alternatives.test.ts',
   'grader/test/bench.test.ts',
@@ -31,6 +33,8 @@ export const END_TO_END_TESTS = [
   // Grades pca through the sandbox, or replays its checks in-process for 50 students.
   'grader/test/pca-alternatives*.test.ts',
   'grader/test/sandbox*.test.ts',
+  // Scaffolds assignments and runs mlgrade check on them.
+  'grader/test/scaffold.test.ts',
   'grader/test/selftest.test.ts',
   'grader/test/tensor-grade.test.ts',
 ];

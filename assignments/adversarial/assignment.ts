@@ -490,6 +490,7 @@ export default defineAssignment({
         },
       ],
     }),
+    // mlgrade new-problem adds problems above this line.
   ],
 });
 

@@ -555,6 +555,7 @@ export default defineAssignment({
         },
       ],
     }),
+    // mlgrade new-problem adds problems above this line.
   ],
   // Gradescope's leaderboard: the compression's quality within the storage budget at 4 bits.
   leaderboard: [{ name: 'PSNR at 4 bits (dB)', problem: 'compress', case: '64 digits at 4 bits', metric: 'psnr' }],

@@ -495,5 +495,6 @@ export default defineAssignment({
         },
       ],
     }),
+    // mlgrade new-problem adds problems above this line.
   ],
 });

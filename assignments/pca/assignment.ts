@@ -420,5 +420,6 @@ export default defineAssignment({
         },
       ],
     }),
+    // mlgrade new-problem adds problems above this line.
   ],
 });

@@ -18,7 +18,7 @@ describe('the mlgrade command', () => {
   it('prints help for the program and every command', () => {
     const top = mlgrade('--help');
     expect(top.code).toBe(0);
-    for (const command of ['list', 'grade', 'check', 'bench', 'datasets', 'train-models', 'export']) expect(top.stdout).toContain(command);
+    for (const command of ['list', 'grade', 'check', 'bench', 'datasets', 'train-models', 'export', 'new', 'new-problem']) expect(top.stdout).toContain(command);
     const grade = mlgrade('grade', '--help');
     expect(grade.code).toBe(0);
     expect(grade.stdout).toContain('--submission <dir>');
@@ -34,6 +34,26 @@ describe('the mlgrade command', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not empty and is not an earlier export');
     expect(readFileSync(path.join(busy, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('new, new-problem and check --problem: a bad name or a missing assignment is a usage error that writes nothing', () => {
+    const badId = mlgrade('new', 'Bad_Id', '--module', 'x.ts');
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('"Bad_Id" is not a usable assignment id');
+    const noModule = mlgrade('new', 'text-demo');
+    expect(noModule.code).toBe(2);
+    expect(noModule.stderr).toContain("required option '--module <file.ts>' not specified");
+    const noAssignment = mlgrade('new-problem', 'nope', 'f');
+    expect(noAssignment.code).toBe(2);
+    expect(noAssignment.stderr).toContain('no assignment "nope"');
+    const taken = mlgrade('new-problem', 'pca', 'svd');
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/solutions[/\\]pca[/\\]pca\.ts already exports svd; nothing was written/);
+    const unnamed = mlgrade('check', '--problem', 'svd');
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain('--problem names problems of one assignment');
+    const help = mlgrade('new-problem', '--help');
+    expect(help.stdout).toContain('npx mlgrade new-problem pca powerIteration');
   });
 
   it('lists assignments with titles, problem counts and points', () => {

@@ -85,6 +85,25 @@ describe('mutationScope', () => {
     expect(mutationPasses(PROJECT_ROOT, ['pca'], { engine: true })).toEqual([passes[0], pca]);
   });
 
+  it("takes the check code of an assignment's problem files too (problems/*.ts, as mlgrade new-problem writes them)", async () => {
+    const { mkdirSync, mkdtempSync, symlinkSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { newAssignment } = await import('../src/scaffold/scaffold.ts');
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-scope-'));
+    mkdirSync(path.join(root, 'grader'));
+    symlinkSync(path.join(PROJECT_ROOT, 'grader', 'src'), path.join(root, 'grader', 'src'));
+    newAssignment(root, 'text-demo', 'text.ts');
+    const scope = mutationScope(root, ['text-demo']);
+    const file = 'assignments/text-demo/problems/example.ts';
+    const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
+    const ranges = rangesOf(scope, file);
+    // The check and the mistake's detector, and nothing else of the file.
+    expect(ranges.map((r) => lines[r.startLine - 1].trim())).toEqual([
+      'check: ({ output, expected }) => allClose(output, expected, { name: \'out\' }),',
+      'matches: sameAs(exampleMistake.example),',
+    ]);
+  });
+
   it('refuses an unknown assignment, naming the known ones', () => {
     expect(() => mutationScope(PROJECT_ROOT, ['nope'])).toThrow(AssignmentError);
     expect(() => mutationScope(PROJECT_ROOT, ['nope'])).toThrow(/no assignment "nope"; known assignments: .*pca/);

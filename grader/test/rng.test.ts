@@ -45,3 +45,16 @@ describe('createRng', () => {
     expect(() => createRng('p').pick([])).toThrow(/at least one/);
   });
 });
+
+describe('caseContext', () => {
+  it("shares the grading's findings with visible cases only: a hidden case's checks write to a board of their own", async () => {
+    const { caseContext } = await import('../src/cases/calls.ts');
+    const findings = new Map<string, unknown>();
+    const records = [{ args: [1], output: 2, expected: 2 }];
+    caseContext(records, 'shown', true, 'seed', findings).findings.set('from a visible case', 1);
+    const hidden = caseContext(records, 'hidden', false, 'seed', findings);
+    hidden.findings.set('from a hidden case', 2);
+    expect([...findings.keys()]).toEqual(['from a visible case']);
+    expect(hidden.findings.has('from a visible case')).toBe(false);
+  });
+});

@@ -67,8 +67,10 @@ export interface CheckContext<A, O> extends CallRecord<A, O> {
   inputRng: () => Rng;
   /**
    * Plain data that the checks of one grading leave for the checks graded after them
-   * (problems are graded in order, visible cases before the others), e.g. an accuracy
+   * (problems are graded in order, each one's visible cases before its others), e.g. an accuracy
    * curve measured on the student's FGSM images, drawn later in one chart with their PGD's.
+   * Visible cases only: a case that is not visible gets a board of its own, so nothing measured
+   * on its inputs reaches a later visible case's feedback.
    * Put only what the grader measured, never a student's raw values. For pictures and
    * messages only: a score must not depend on it, since a problem may be graded alone
    * (`mlgrade check` does), and then nothing earlier has left anything.
@@ -141,6 +143,17 @@ export interface ProblemSpec<A extends unknown[] = any[], O = any> {
   cases: Array<CaseSpec<A>>;
   check: (ctx: CheckContext<NoInfer<A>, NoInfer<O>>) => Verdict | Promise<Verdict>;
   mistakes?: Array<MistakeSpec<NoInfer<A>, NoInfer<O>>>;
+  /**
+   * Set by `mlgrade new-problem` on the problem it scaffolds (a stand-in that passes `mlgrade
+   * check`): `mlgrade export` and `mlgrade gradescope` refuse an assignment that still has one,
+   * and `mlgrade check` warns. Delete it once the problem is written.
+   */
+  placeholder?: true;
+}
+
+/** The problems of an assignment still marked `placeholder` (see ProblemSpec.placeholder). */
+export function placeholderProblems(spec: AssignmentSpec): string[] {
+  return spec.problems.filter((p) => p.placeholder).map((p) => p.export);
 }
 
 /**
@@ -244,6 +257,7 @@ const problemSchema = z.object({
   cases: z.array(caseSchema).min(1, { error: 'expected at least one case' }),
   check: fn('a check'),
   mistakes: z.array(mistakeSchema).optional(),
+  placeholder: z.literal(true, { error: 'expected true or nothing' }).optional(),
 });
 
 export const assignmentSchema = z

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatPath } from '../checks/path.ts';
-import { assignmentSchema, type AssignmentSpec } from './define.ts';
+import { assignmentSchema, type AssignmentSpec, placeholderProblems } from './define.ts';
 
 /** The project root: the folder with `assignments/`, `solutions/`, `starter/` and `grader/`. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -72,4 +72,17 @@ export async function loadAssignment(id: string, root = PROJECT_ROOT): Promise<L
     solutionDir: path.join(root, 'solutions', id),
     mistakesDir: path.join(dir, 'mistakes'),
   };
+}
+
+/**
+ * Refuses to release (`action`: the student copy, the Gradescope bundle) an assignment that
+ * still has a problem scaffolded by `mlgrade new-problem` (ProblemSpec.placeholder).
+ */
+export function assertReleasable(assignment: LoadedAssignment, action: string): void {
+  const names = placeholderProblems(assignment.spec);
+  if (names.length === 0) return;
+  const one = names.length === 1;
+  throw new AssignmentError(
+    `${assignment.spec.id}: no ${action}: ${names.join(', ')} ${one ? 'is' : 'are'} still ${one ? 'a placeholder' : 'placeholders'} scaffolded by mlgrade new-problem; write ${one ? 'it' : 'them'} and delete \`placeholder: true\` (docs/authoring.md)`,
+  );
 }

@@ -23,7 +23,9 @@ export function generateCalls(assignmentId: string, problem: ProblemSpec, c: Cas
 
 /**
  * What a check sees for a case whose calls all returned valid values. `findings` is the
- * grading's shared board (CheckContext.findings); a case checked on its own gets an empty one.
+ * grading's shared board (CheckContext.findings); a case checked on its own gets an empty one,
+ * and so does a case that is not visible: what its checks measured on inputs the student may
+ * not see must not reach a later visible case's pictures or messages.
  */
 export function caseContext(records: Array<CallRecord<unknown[], unknown>>, caseName: string, visible: boolean, seed: string, findings = new Map<string, unknown>()): CheckContext<unknown[], unknown> {
   // The first call's fields are read through, not copied, so a record may compute its
@@ -43,6 +45,6 @@ export function caseContext(records: Array<CallRecord<unknown[], unknown>>, case
     visible,
     rng: createRng(`${seed}:check`),
     inputRng: () => createRng(seed),
-    findings,
+    findings: visible ? findings : new Map<string, unknown>(),
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { VISIBILITIES, type Visibility } from '../assignment/define.ts';
-import { AssignmentError, listAssignmentIds, loadAssignment, STUDENT_COPY } from '../assignment/load.ts';
+import { AssignmentError, listAssignmentIds, loadAssignment, PROJECT_ROOT, STUDENT_COPY } from '../assignment/load.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { timestampProblem } from '../result/late.ts';
 import { DEVELOPMENT_SECRET } from '../run/seeds.ts';
@@ -230,6 +230,26 @@ async function exportCommand(ids: string[], flags: { out: string; course?: strin
   return 0;
 }
 
+/** Runs a scaffolder in the project and says what it wrote, what is left by hand, and what to run next. */
+type Scaffolder = typeof import('../scaffold/scaffold.ts');
+
+async function scaffoldCommand(run: (root: string, scaffold: Scaffolder) => ReturnType<Scaffolder['newProblem']>, next: string): Promise<number> {
+  if (STUDENT_COPY) throw new UsageError('this is a student copy of the course: scaffold problems in the course repository');
+  const scaffold = await import('../scaffold/scaffold.ts');
+  let done: ReturnType<Scaffolder['newProblem']>;
+  try {
+    done = run(PROJECT_ROOT, scaffold);
+  } catch (error) {
+    if (error instanceof scaffold.ScaffoldError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const file of done.written) process.stdout.write(`created ${file}\n`);
+  for (const file of done.edited) process.stdout.write(`added to ${file}\n`);
+  for (const step of done.manual) process.stdout.write(`to do by hand: ${step}\n`);
+  process.stdout.write(`next: ${next} (it passes as scaffolded), then write the problem: docs/authoring.md\n`);
+  return 0;
+}
+
 async function listCommand(): Promise<number> {
   const rows: string[][] = [['assignment', 'title', 'problems', 'points']];
   for (const id of listAssignmentIds()) {
@@ -449,7 +469,31 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .argument('[assignment...]', 'assignment ids (default: all)')
     .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
     .option('--summary <file>', 'also write a Markdown summary (a table per assignment and every failure) to this file, e.g. for a course log')
-    .action(exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string }) => ((await (await import('../selftest/check.ts')).runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary })) ? 0 : 1)));
+    .option('--problem <name...>', 'check only these problems of one assignment (its reference, starter, mistakes, variants, timeouts, tolerances): the quick loop while writing a problem')
+    .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md')
+    .action(
+      exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[] }) => {
+        if (flags.problem && ids.length !== 1) throw new UsageError('--problem names problems of one assignment: name that assignment, e.g. mlgrade check pca --problem powerIteration');
+        const { runSelfCheck } = await import('../selftest/check.ts');
+        return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem })) ? 0 : 1;
+      }),
+    );
+
+  program
+    .command('new')
+    .description('scaffold a new assignment: assignment.ts, the reference and starter modules, a handout and a placeholder problem, which compile and pass mlgrade check as they are')
+    .argument('<assignment-id>', 'lower-case words joined by hyphens, e.g. text-embeddings')
+    .requiredOption('--module <file.ts>', 'the file students edit, e.g. text.ts')
+    .addHelpText('after', '\nThe placeholder problem (example) is marked placeholder: true: export and the Gradescope bundle refuse the\nassignment until it is replaced. Add problems with mlgrade new-problem; see docs/authoring.md.\nExample:\n  npx mlgrade new text-embeddings --module text.ts')
+    .action(exitWith(state, async (id: string, flags: { module: string }) => scaffoldCommand((root, s) => s.newAssignment(root, id, flags.module), `npx mlgrade check ${id}`)));
+
+  program
+    .command('new-problem')
+    .description('scaffold a problem in an assignment: stubs in its reference and starter modules, the problem file with cases, a check and a placeholder mistake, a handout section')
+    .argument('<assignment>', 'the assignment id, e.g. pca')
+    .argument('<function>', 'the function students will write, e.g. powerIteration')
+    .addHelpText('after', '\nThe problem is marked placeholder: true until you have written it; see docs/authoring.md.\nExample:\n  npx mlgrade new-problem pca powerIteration')
+    .action(exitWith(state, async (id: string, name: string) => scaffoldCommand((root, s) => s.newProblem(root, id, name), `npx mlgrade check ${id} --problem ${name}`)));
 
   program
     .command('train-models')

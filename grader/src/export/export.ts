@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'fflate';
 import { type AnyFunction } from '../assignment/define.ts';
-import { EXPORT_MARKER, type LoadedAssignment, loadAssignment, PROJECT_ROOT } from '../assignment/load.ts';
+import { assertReleasable, EXPORT_MARKER, type LoadedAssignment, loadAssignment, PROJECT_ROOT } from '../assignment/load.ts';
 import { renderHandout } from '../assignment/handout.ts';
 import type { CaseResult, Result } from '../result/schema.ts';
 import { parameterNames } from '../run/parameters.ts';
@@ -30,7 +30,7 @@ import { LockfileError } from './lockfile.ts';
  * grader or need the references — or, like the zoo autoencoder's training loop, would answer
  * a problem (the autoencoders assignment's trainAutoencoder).
  */
-const ENGINE_ONLY = new Set(['mutation', 'selftest', 'bench', 'batch', 'gradescope', 'export', path.join('models', 'train-autoencoder.ts')]);
+const ENGINE_ONLY = new Set(['mutation', 'selftest', 'bench', 'batch', 'gradescope', 'export', 'scaffold', path.join('models', 'train-autoencoder.ts')]);
 const SKIPPED = new Set(['node_modules', '.git', '.DS_Store']);
 /** The student id and seed whose visible cases are recorded: the CLI's defaults. */
 export const EXPORT_STUDENT = 'anonymous';
@@ -309,6 +309,7 @@ export async function exportCourse(options: ExportOptions): Promise<ExportedAssi
   const progress = options.onProgress ?? (() => undefined);
   if (options.ids.length === 0) throw new ExportError('name the assignments to export');
   const assignments = await Promise.all(options.ids.map((id) => loadAssignment(id, root)));
+  for (const assignment of assignments) assertReleasable(assignment, 'student copy');
   emptyOrExport(out);
   mkdirSync(out, { recursive: true });
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Visibility } from '../assignment/define.ts';
-import type { LoadedAssignment } from '../assignment/load.ts';
+import { assertReleasable, type LoadedAssignment } from '../assignment/load.ts';
 import { timestampProblem } from '../result/late.ts';
 
 /**
@@ -76,6 +76,7 @@ const executable = (text: string): Zippable[string] => [new TextEncoder().encode
  * solutions and the secret: upload it to Gradescope, never hand it to students.
  */
 export function buildGradescopeBundle(assignment: LoadedAssignment, options: BundleOptions): Uint8Array {
+  assertReleasable(assignment, 'Gradescope bundle');
   const timeLimitS = options.timeLimitS ?? GRADESCOPE_TIMEOUT_S - MARGIN_S;
   const files: Zippable = {
     'setup.sh': executable(SETUP_SH),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { AssignmentError, listAssignmentIds } from '../assignment/load.ts';
@@ -114,7 +114,7 @@ const posix = (file: string): string => file.split(path.sep).join('/');
 
 /**
  * The check code of some assignments (all of them by default): each one's `checks.ts` and the
- * check code in its `assignment.ts`. Paths are relative to `root`.
+ * check code in its `assignment.ts` and `problems/*.ts`. Paths are relative to `root`.
  */
 export function assignmentScope(root: string, assignmentIds?: readonly string[]): string[] {
   const known = listAssignmentIds(root);
@@ -125,8 +125,13 @@ export function assignmentScope(root: string, assignmentIds?: readonly string[])
   for (const id of ids) {
     const checks = posix(path.join('assignments', id, 'checks.ts'));
     if (existsSync(path.join(root, checks))) scope.push(checks);
-    const assignment = posix(path.join('assignments', id, 'assignment.ts'));
-    for (const range of checkRanges(assignment, readFileSync(path.join(root, assignment), 'utf8'))) scope.push(mutateEntry(assignment, range));
+    // The check code of assignment.ts and of the problem files beside it (problems/, as
+    // `mlgrade new-problem` writes them).
+    const problemsDir = path.join(root, 'assignments', id, 'problems');
+    const problemFiles = existsSync(problemsDir) ? readdirSync(problemsDir).filter((f) => f.endsWith('.ts')).sort().map((f) => posix(path.join('assignments', id, 'problems', f))) : [];
+    for (const file of [posix(path.join('assignments', id, 'assignment.ts')), ...problemFiles]) {
+      for (const range of checkRanges(file, readFileSync(path.join(root, file), 'utf8'))) scope.push(mutateEntry(file, range));
+    }
   }
   return scope;
 }

@@ -27,6 +27,9 @@ export const SELF_CHECK_STUDENTS = Array.from({ length: 10 }, (_, i) => `selfche
 /** A fixed secret, so self-check runs are reproducible whatever the environment holds. */
 const SELF_CHECK_SECRET = 'mlgrade-self-check';
 
+/** "1 problem", "3 problems". */
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function firstLoss(result: Result): string {
   for (const p of result.problems) {
     for (const c of p.cases) {
@@ -104,6 +107,12 @@ export interface CheckOptions {
   root?: string;
   /** runSelfCheck also writes a Markdown summary (summaryMarkdown) to this file. */
   summary?: string;
+  /**
+   * Check only these problems (by function name): the reference, the starter, their mistakes,
+   * variants, timeouts and tolerances. The quick loop while writing a problem; the whole
+   * check still decides (npm test runs it).
+   */
+  problems?: readonly string[];
 }
 
 /** One assignment's part of a self-check run, for the summary. */
@@ -163,11 +172,23 @@ export async function checkAssignment(assignment: LoadedAssignment, report: (row
 
 async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: number, add: AddRow, options: CheckOptions): Promise<void> {
   const { spec } = assignment;
+  const unknown = (options.problems ?? []).filter((name) => !spec.problems.some((p) => p.export === name));
+  if (unknown.length > 0) {
+    add('the problems to check exist', false, `${spec.id} has no problem ${unknown.join(', ')}; its problems: ${spec.problems.map((p) => p.export).join(', ')}`);
+    return;
+  }
+  const selected = options.problems ? spec.problems.filter((p) => options.problems!.includes(p.export)) : spec.problems;
+  /** What every grading below grades: the selected problems (undefined: all). */
+  const only = options.problems ? selected.map((p) => p.export) : undefined;
+  const placeholders = selected.filter((p) => p.placeholder).map((p) => p.export);
+  if (placeholders.length > 0) {
+    add('no placeholder problems', true, `WARNING: ${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} (placeholder: true, from mlgrade new-problem): export and the Gradescope bundle refuse the assignment until ${placeholders.length === 1 ? 'it is' : 'they are'} written`, true);
+  }
   // 1. The reference earns full marks for every student variant.
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
   // 3. The starter scores zero and grading completes.
   const runs = [...SELF_CHECK_STUDENTS.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: SELF_CHECK_STUDENTS[0] }, { dir: assignment.starterDir, student: SELF_CHECK_STUDENTS[0] }];
-  const results = await inOrder(runs, limit, ({ dir, student }) => grade(dir, { student }));
+  const results = await inOrder(runs, limit, ({ dir, student }) => grade(dir, { student, problems: only }));
   const starter = results.pop()!;
   const again = results.pop()!;
   const reference = results[0];
@@ -181,37 +202,38 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
 
   // Each student's variant: inputs of their own, and timeouts with room for slower machines.
-  const inputs = await caseInputs(assignment, SELF_CHECK_STUDENTS.slice(0, 2));
-  checkVariants(spec, inputs, add);
-  checkTimeouts(spec, results, inputs, add);
+  const inputs = await caseInputs(assignment, selected, SELF_CHECK_STUDENTS.slice(0, 2));
+  checkVariants(selected, inputs, add);
+  checkTimeouts(selected, results, inputs, add);
 
-  const starterOk = starter.score === 0 && starter.problems.length === spec.problems.length;
+  const starterOk = starter.score === 0 && starter.problems.length === selected.length;
   add('starter scores 0 and grading completes', starterOk, starterOk ? `0/${formatScore(starter.maxScore)}` : `starter scored ${formatScore(starter.score)}: ${firstLoss(starter) || starter.loadError || ''}`);
 
   // 4. Every declared mistake has a file and every file is declared.
   const declared = new Map<string, { problem: string; hint: string }>();
   for (const p of spec.problems) for (const m of p.mistakes ?? []) declared.set(m.id, { problem: p.export, hint: m.hint });
+  const isSelected = (problem: string): boolean => selected.some((p) => p.export === problem);
   const files = existsSync(assignment.mistakesDir) ? readdirSync(assignment.mistakesDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)) : [];
   const undeclared = files.filter((f) => !declared.has(f));
   const missing = [...declared.keys()].filter((id) => !files.includes(id));
   add('mistake files match the declared mistakes', undeclared.length === 0 && missing.length === 0,
-    [undeclared.length ? `files not declared in assignment.ts: ${undeclared.join(', ')}` : '', missing.length ? `declared without a file in mistakes/: ${missing.join(', ')}` : ''].filter(Boolean).join('; ') || `${files.length} mistakes`);
+    [undeclared.length ? `files not declared in assignment.ts: ${undeclared.join(', ')}` : '', missing.length ? `declared without a file in mistakes/: ${missing.join(', ')}` : ''].filter(Boolean).join('; ') || counted(files.length, 'mistake'));
 
   // 5. Every problem has visible cases (the student's feedback) and hidden ones (the grade
   // cannot be fitted to the visible ones), and its check is shown to fail on at least one
   // wrong submission.
-  const oneSided = spec.problems.flatMap((p) => {
+  const oneSided = selected.flatMap((p) => {
     const visible = p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').length;
     return visible === 0 ? [`${p.export} has no visible case`] : visible === p.cases.length ? [`${p.export} has no hidden case`] : [];
   });
-  add('every problem has visible and hidden cases', oneSided.length === 0, oneSided.length === 0 ? `${spec.problems.length} problems` : oneSided.join('; '));
-  const untested = spec.problems.filter((p) => !(p.mistakes ?? []).some((m) => files.includes(m.id))).map((p) => p.export);
-  add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? `${spec.problems.length} problems` : `no mistake targets: ${untested.join(', ')}`);
+  add('every problem has visible and hidden cases', oneSided.length === 0, oneSided.length === 0 ? counted(selected.length, 'problem') : oneSided.join('; '));
+  const untested = selected.filter((p) => !(p.mistakes ?? []).some((m) => files.includes(m.id))).map((p) => p.export);
+  add('every problem has at least one declared mistake', untested.length === 0, untested.length === 0 ? counted(selected.length, 'problem') : `no mistake targets: ${untested.join(', ')}`);
 
   // 6. Each mistake loses points on its problem, carries its hint, and costs nothing elsewhere.
   // Unless options.full, a mistake is graded only on the problems it can affect: the others
   // run the reference's own functions and would grade as the reference did in 1.
-  const mistakes = files.filter((f) => declared.has(f));
+  const mistakes = files.filter((f) => declared.has(f) && isSelected(declared.get(f)!.problem));
   const mistakeResults = await inOrder(mistakes, limit, async (id) => {
     const submission = await buildMistakeSubmission(assignment, id);
     try {
@@ -254,14 +276,14 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   }
   for (const id of mistakes) {
     const others = [...firedOn.get(id)!];
-    add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${mistakes.length - 1} other mistakes` : `also fired on ${others.join('; ')}`);
+    add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${counted(mistakes.length - 1, 'other mistake')}` : `also fired on ${others.join('; ')}`);
   }
 
   // 8. Tolerance sanity.
   if (spec.tensors) {
     add('tolerance sanity', true, 'not run: checks of tensor assignments are not replayed in one process yet');
   } else {
-    await checkTolerances(assignment, add);
+    await checkTolerances(assignment, add, only);
   }
 }
 
@@ -273,14 +295,14 @@ type CaseInputs = Map<string, Map<string, { key: string; calls: number }>>;
  * (replay/encode.ts: numbers to the bit, tensors and models by their data). A tensor
  * assignment's generators run in this process's own tfjs backend, each case in its scope.
  */
-async function caseInputs(assignment: LoadedAssignment, students: readonly string[]): Promise<CaseInputs> {
+async function caseInputs(assignment: LoadedAssignment, problems: readonly ProblemSpec[], students: readonly string[]): Promise<CaseInputs> {
   const { spec } = assignment;
   const tensors = spec.tensors ? await import('../run/tensors.ts') : undefined;
   if (tensors) await tensors.startBackend();
   const all: CaseInputs = new Map();
   for (const student of students) {
     const mine = new Map<string, { key: string; calls: number }>();
-    for (const problem of spec.problems) {
+    for (const problem of problems) {
       for (const c of problem.cases as Array<CaseSpec<unknown[]>>) {
         const visibility = c.visibility ?? 'visible';
         const seed = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, group: c.seedGroup, student, seed: '0', secret: SELF_CHECK_SECRET });
@@ -303,9 +325,9 @@ async function caseInputs(assignment: LoadedAssignment, students: readonly strin
  * every student shares (a photograph, a real data set) are listed, not failed, as long as some
  * visible case differs.
  */
-function checkVariants(spec: AssignmentSpec, inputs: CaseInputs, add: AddRow): void {
+function checkVariants(problems: readonly ProblemSpec[], inputs: CaseInputs, add: AddRow): void {
   const [first, second] = [...inputs.values()];
-  const visible = spec.problems.flatMap((p) => p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').map((c) => `${p.export}\u0000${c.name}`));
+  const visible = problems.flatMap((p) => p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').map((c) => `${p.export}\u0000${c.name}`));
   const shared = visible.filter((k) => first.get(k)!.key === second.get(k)!.key).map((k) => k.replace('\u0000', ' / '));
   const [a, b] = [...inputs.keys()];
   add(
@@ -325,11 +347,11 @@ export const TIMEOUT_HEADROOM = 5;
  * time overestimates the CPU time the limit counts). A problem with less room is a warning
  * that names it and the times: a correct but slower submission could time out.
  */
-function checkTimeouts(spec: AssignmentSpec, references: readonly Result[], inputs: CaseInputs, add: AddRow): void {
+function checkTimeouts(problems: readonly ProblemSpec[], references: readonly Result[], inputs: CaseInputs, add: AddRow): void {
   const calls = [...inputs.values()][0];
   const tight: string[] = [];
   const backend = references[0]?.backend ?? 'none';
-  for (const problem of spec.problems) {
+  for (const problem of problems) {
     let slowest = 0;
     for (const c of problem.cases) {
       const perCall = references
@@ -343,7 +365,7 @@ function checkTimeouts(spec: AssignmentSpec, references: readonly Result[], inpu
   }
   const warning = tight.length > 0;
   const on = backend === 'none' ? '' : ` (${backend} backend)`;
-  add(`timeouts are at least ${TIMEOUT_HEADROOM}× the reference's time`, true, warning ? `WARNING${on}: ${tight.join('; ')}` : `${spec.problems.length} problems${on}`, warning);
+  add(`timeouts are at least ${TIMEOUT_HEADROOM}× the reference's time`, true, warning ? `WARNING${on}: ${tight.join('; ')}` : `${counted(problems.length, 'problem')}${on}`, warning);
 }
 
 /** How far mlgrade check moves the reference's answers to stand for rounding: about 450 units in the last place. */
@@ -357,11 +379,11 @@ export const ROUNDING_LEVEL = 1e-13;
  * case: a check that accepts that accepts everything. A problem whose answers hold no number
  * is said, not judged.
  */
-export async function checkTolerances(assignment: LoadedAssignment, add: AddRow): Promise<void> {
+export async function checkTolerances(assignment: LoadedAssignment, add: AddRow, only?: readonly string[]): Promise<void> {
   const implementation = await referenceImplementation(assignment);
   const memory = replayMemory();
   const replay = (transformOutput: (output: unknown, problem: ProblemSpec) => unknown) =>
-    replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, memory, transformOutput });
+    replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, memory, transformOutput, problems: only });
   const exact = new Set(assignment.spec.problems.flatMap((p) => p.cases.filter((c) => c.exact).map((c) => `${p.export}\u0000${c.name}`)));
   const nudged = (await replay((output) => nudgeAnswer(output, ROUNDING_LEVEL))).filter((c) => c.score < 1 && !exact.has(`${c.problem}\u0000${c.caseName}`));
   add(
@@ -374,14 +396,14 @@ export async function checkTolerances(assignment: LoadedAssignment, add: AddRow)
     if (hasNumbers(output)) numeric.add(problem.export);
     return scrambleAnswer(output);
   });
-  const problems = assignment.spec.problems.map((p) => p.export);
+  const problems = only ?? assignment.spec.problems.map((p) => p.export);
   const accepting = problems.filter((p) => numeric.has(p) && scrambled.filter((c) => c.problem === p).every((c) => c.score >= 1));
   const unjudged = problems.filter((p) => !numeric.has(p));
   add(
     'every check rejects scrambled answers',
     accepting.length === 0,
     [
-      accepting.length === 0 ? `${problems.length - unjudged.length} problems` : accepting.map((p) => `${p} gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything`).join('; '),
+      accepting.length === 0 ? counted(problems.length - unjudged.length, 'problem') : accepting.map((p) => `${p} gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything`).join('; '),
       unjudged.length > 0 ? `no number in the answers of ${unjudged.join(', ')}` : '',
     ]
       .filter(Boolean)
