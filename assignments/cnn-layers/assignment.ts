@@ -120,6 +120,8 @@ export default defineAssignment({
   id: 'cnn-layers',
   title: 'CNN layers: convolution, pooling, batch norm, dropout, residual blocks',
   module: 'layers.ts',
+  // Each student pools one visible case with windows and a stride of their own (handout, section 2).
+  variant: (rng) => ({ poolSize: rng.int(2, 3), poolStride: rng.int(1, 3) }),
   problems: [
     problem({
       export: 'conv2d',
@@ -160,7 +162,8 @@ export default defineAssignment({
       output: matrix,
       cases: [
         { name: "the lecture's example (2×2 windows, default stride)", args: () => [LECTURE_MAX_POOL, 2] },
-        { name: '3×3 windows, stride 2 (overlapping), ties and negatives', args: (rng) => [smallInts(rng, 7, 9), 3, 2] },
+        // The student's variant (see `variant` below), stated in their handout.
+        { name: "your variant's windows and stride (see your handout), ties and negatives", args: (rng, variant) => [smallInts(rng, 7, 9), variant.poolSize as number, variant.poolStride as number] },
         { name: '2×2 windows, stride 3 (gaps, remainder dropped)', args: (rng) => [rng.matrix(9, 8), 2, 3] },
         { name: 'random shapes', visibility: 'hidden', weight: 2, args: (rng) => [smallInts(rng, rng.int(4, 12), rng.int(4, 12)), rng.int(2, 3), rng.int(1, 3)] },
       ],

@@ -161,7 +161,7 @@ async function check(name: string, calls: Call[], options?: ContextOptions): Pro
 
 /** The arguments of case `index` of a problem, drawn from `seed` like grading draws them. */
 function caseArgs<A extends unknown[]>(name: string, index: number, seed = `${SEED}/${name}/${index}`): A {
-  return problemOf(name).cases[index].args!(createRng(seed)) as A;
+  return problemOf(name).cases[index].args!(createRng(seed), {}) as A;
 }
 
 function withEntries(t: tf.Tensor, entries: Record<number, number>): X {
@@ -854,7 +854,7 @@ function labelsOf(x: X): number[] {
  * first 512 of its 2,048 training images: the reference's sampler is five times quicker.
  */
 function sampleCase(): Array<{ args: SampleArgs; output: X; expected: X }> {
-  const calls = problemOf('sampleImages').cases[0].calls!(createRng(`${SEED}/sampleImages`)) as SampleArgs[];
+  const calls = problemOf('sampleImages').cases[0].calls!(createRng(`${SEED}/sampleImages`), {}) as SampleArgs[];
   const training = calls[0][1].slice(0, 512);
   const [same, other] = [reference.sampleImages(calls[0][0], training, calls[0][2], calls[0][3]), reference.sampleImages(calls[2][0], training, calls[2][2], calls[2][3])];
   return calls.map(([model, , n, seed], i) => ({ args: [model, training, n, seed], output: i < 2 ? same : other, expected: i < 2 ? same : other }));

@@ -112,10 +112,14 @@ describe('the mlgrade command', () => {
     expect(resultSchema.parse(JSON.parse(readFileSync(path.join(out, 'cnn-layers', 'result.json'), 'utf8'))).assignment.id).toBe('cnn-layers');
   });
 
-  it('renders a handout with its points', () => {
+  it("renders a handout with its points, for the anonymous variant or a student's own", () => {
     const { code, stdout } = mlgrade('handout', 'cnn-layers');
     expect(code).toBe(0);
     expect(stdout).toContain('84 points in total');
+    expect(stdout).toContain('**Your variant** (student `anonymous`)');
+    const alice = mlgrade('handout', 'cnn-layers', '--student', 'alice@example.edu');
+    expect(alice.code).toBe(0);
+    expect(alice.stdout).toContain('**Your variant** (student `alice@example.edu`)');
   });
 
   it('prints the Result JSON to stdout when there is no --out', () => {

@@ -650,7 +650,7 @@ describe('genesMirrorGeography: check and detector', () => {
   // Made in each test, not in this block (see autoencoderCase); generating the panel takes
   // tens of milliseconds, which every mutant run of this file would pay while collecting.
   const panel = () => {
-    const [genotypes] = problemNamed('genesMirrorGeography').cases[0].args!(createRng(seed)) as [Matrix];
+    const [genotypes] = problemNamed('genesMirrorGeography').cases[0].args!(createRng(seed), {}) as [Matrix];
     const { places } = generateGenotypes(createRng(seed), { individuals: genotypes.length, loci: genotypes[0].length });
     const noise = createRng('genes-noise').matrix(genotypes.length, 2);
     const noisy = (t: number): Matrix => places.map((row, i) => row.map((v, j) => v + t * noise[i][j]));

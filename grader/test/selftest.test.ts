@@ -43,6 +43,7 @@ function tinyProject(): string {
         })],
       });
     `,
+    'assignments/tiny/handout.md.hbs': '# {{{title}}}\n',
     'solutions/tiny/main.ts': 'export function double(x: number): number { return 2 * x; }\n',
     'starter/tiny/main.ts': "export function double(x: number): number { throw new Error('not implemented: double'); }\n",
     'assignments/tiny/mistakes/adds-one.ts': 'export function double(x: number): number { return x + 1; }\n',
@@ -102,6 +103,7 @@ function looseProject(): string {
         ],
       });
     `,
+    'assignments/loose/handout.md.hbs': '# {{{title}}}\n',
     'solutions/loose/main.ts': [
       'export function anything(x: number): number { return x; }',
       'export function third(x: number): number { return x / 3; }',
@@ -129,6 +131,7 @@ function thinProject(): string {
         ],
       });
     `,
+    'assignments/thin/handout.md.hbs': '# {{{title}}}\n',
     'solutions/thin/main.ts': [
       'export function same(x: number): number { return 2 * x; }',
       // Busy for 150 ms of CPU: inside its 400 ms timeout, but with less than 5× room.
@@ -214,6 +217,7 @@ function chainProject(): string {
         ],
       });
     `,
+    'assignments/chain/handout.md.hbs': '# {{{title}}}\n',
     'solutions/chain/main.ts': [2, 4, 8, -1].map((f, i) => `export function ${['double', 'quadruple', 'octuple', 'negate'][i]}(x: number): number { return ${f} * x; }`).join('\n'),
     'starter/chain/main.ts': ['double', 'quadruple', 'octuple', 'negate'].map((n) => `export function ${n}(x: number): number { throw new Error('not implemented: ${n}'); }`).join('\n'),
     'assignments/chain/mistakes/adds-one.ts': 'export function double(x: number): number { return x + 1; }\n',
@@ -256,10 +260,10 @@ describe('mlgrade check: what a mistake is graded on', () => {
     // octuple and negate have no declared mistake: one row fails, and so does the check.
     expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
     const lines = text.trimEnd().split('\n');
-    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(13);
+    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(14);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
     expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
-    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 13 passed, 1 failed']);
+    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 14 passed, 1 failed']);
   });
 
   it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
@@ -274,7 +278,7 @@ describe('mlgrade check: what a mistake is graded on', () => {
     expect(lines.slice(4, 8)).toEqual([
       '| assignment | checks | passed | failed | warnings | time |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      expect.stringMatching(/^\| `chain` \| 14 \| 13 \| 1 \| 0 \| \d+\.\d s \|$/),
+      expect.stringMatching(/^\| `chain` \| 15 \| 14 \| 1 \| 0 \| \d+\.\d s \|$/),
       expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| 0 \| \d+\.\d s \|$/),
     ]);
     expect(lines.slice(9)).toEqual([

@@ -84,10 +84,13 @@ export interface CaseSpec<A> {
   visibility?: Visibility;
   /** Relative weight of this case within its problem's points. Default 1. */
   weight?: number;
-  /** Arguments of a single call. Give exactly one of `args` and `calls`. */
-  args?: (rng: Rng) => A;
+  /**
+   * Arguments of a single call. Give exactly one of `args` and `calls`. `variant` is the
+   * student's variant (AssignmentSpec.variant; empty without one).
+   */
+  args?: (rng: Rng, variant: Variant) => A;
   /** Several calls in one case, for properties such as "same seed gives the same mask". */
-  calls?: (rng: Rng) => A[];
+  calls?: (rng: Rng, variant: Variant) => A[];
   /**
    * Cases with the same `seedGroup`, in any problems of the assignment, get identically
    * seeded generators (for one student, seed and visibility), so they can draw the same
@@ -208,7 +211,18 @@ export interface AssignmentSpec {
   leaderboard?: LeaderboardSpec[];
   /** Applied when grading is told when the work was submitted (see result/late.ts). */
   late?: LatePolicy;
+  /**
+   * The student's variant: parameters (sizes, k, ε, …) drawn from a generator seeded by the
+   * student id and the seed (not the secret: the student reads them in the handout). Case
+   * generators get it as their second argument, and the handout as `{{variant.<name>}}`
+   * (`mlgrade handout <id> --student S`). Values are numbers, strings or booleans.
+   */
+  variant?: (rng: Rng) => Record<string, VariantValue>;
 }
+
+export type VariantValue = number | string | boolean;
+/** A student's variant parameters (see AssignmentSpec.variant). */
+export type Variant = Readonly<Record<string, VariantValue>>;
 
 /** Helps TypeScript infer a problem's argument and output types from its reference. */
 export function problem<A extends [] | unknown[], O>(spec: ProblemSpec<A, O>): ProblemSpec {
@@ -269,6 +283,7 @@ export const assignmentSchema = z
     memoryMb: positive.optional(),
     tensors: z.boolean({ error: 'expected true or false' }).optional(),
     problems: z.array(problemSchema).min(1, { error: 'expected at least one problem' }),
+    variant: fn('a variant generator').optional(),
     leaderboard: z
       .array(
         z.object({

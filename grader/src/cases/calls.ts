@@ -1,17 +1,17 @@
-import type { CallRecord, CaseSpec, CheckContext, ProblemSpec } from '../assignment/define.ts';
+import type { CallRecord, CaseSpec, CheckContext, ProblemSpec, Variant } from '../assignment/define.ts';
 import { AssignmentError } from '../assignment/load.ts';
 import { isNotRecorded } from '../replay/not-recorded.ts';
 import { createRng } from './rng.ts';
 
 /**
- * A case's argument lists, from its generator and its seed. One call for `args`, several
- * for `calls`; a generator that throws or returns something else is the assignment's bug,
- * reported as an AssignmentError naming the case.
+ * A case's argument lists, from its generator, its seed and the student's variant (see
+ * cases/variant.ts). One call for `args`, several for `calls`; a generator that throws or
+ * returns something else is the assignment's bug, reported as an AssignmentError naming the case.
  */
-export function generateCalls(assignmentId: string, problem: ProblemSpec, c: CaseSpec<unknown[]>, seed: string): unknown[][] {
+export function generateCalls(assignmentId: string, problem: ProblemSpec, c: CaseSpec<unknown[]>, seed: string, variant: Variant = {}): unknown[][] {
   const rng = createRng(seed);
   try {
-    const calls = c.calls ? c.calls(rng) : [c.args!(rng)];
+    const calls = c.calls ? c.calls(rng, variant) : [c.args!(rng, variant)];
     if (!Array.isArray(calls) || calls.length === 0 || !calls.every(Array.isArray)) throw new Error('the generator must return an argument list (or a list of them)');
     return calls;
   } catch (error) {

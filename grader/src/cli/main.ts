@@ -381,12 +381,19 @@ export function buildProgram(state: { code: number } = { code: 0 }): Command {
 
   program
     .command('handout')
-    .description('render an assignment\'s handout (Markdown, with its points filled in)')
+    .description('render an assignment\'s handout (Markdown, with its points and the student\'s variant filled in)')
     .argument('<assignment>', 'assignment id')
     .option('--out <file>', 'write to this file instead of stdout')
+    // A student copy has answers recorded for one variant: its handouts are that variant's.
+    .addOption(new Option('--student <id>', 'the student whose variant the handout states (sizes, k, ε, … that the assignment draws from the id)').default('anonymous').hideHelp(STUDENT_COPY))
+    .addOption(new Option('--seed <seed>', 'base seed, as given to grade').default('0').hideHelp(STUDENT_COPY))
+    .addHelpText('after', STUDENT_COPY ? '' : '\nExamples:\n  npx mlgrade handout cnn-layers --out handout.md\n  npx mlgrade handout cnn-layers --student alice@example.edu')
     .action(
-      exitWith(state, async (id: string, flags: { out?: string }) => {
-        const text = renderHandout(await loadAssignment(id));
+      exitWith(state, async (id: string, flags: { out?: string; student: string; seed: string }) => {
+        if (STUDENT_COPY && (flags.student !== 'anonymous' || flags.seed !== '0')) {
+          throw new UsageError("this copy of the course has answers recorded for one variant; its handouts are that variant's (--student and --seed are for the course's grader)");
+        }
+        const text = renderHandout(await loadAssignment(id), { student: flags.student, seed: flags.seed });
         if (flags.out) {
           mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
           writeFileSync(flags.out, text);

@@ -191,7 +191,8 @@ async function exportAssignment(assignment: LoadedAssignment, outRoot: string): 
   copyTree(assignment.starterDir, path.join(outRoot, 'starter', id));
   const handouts = path.join(outRoot, 'handouts');
   mkdirSync(handouts, { recursive: true });
-  writeFileSync(path.join(handouts, `${id}.md`), renderHandout(assignment));
+  // The variant whose visible answers the copy records (see EXPORT_STUDENT).
+  writeFileSync(path.join(handouts, `${id}.md`), renderHandout(assignment, { student: EXPORT_STUDENT, seed: EXPORT_SEED }));
   return stands;
 }
 

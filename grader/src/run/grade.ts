@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, type ProblemSpec } from '../assignment/define.ts';
+import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, type ProblemSpec, type Variant } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT, STUDENT_COPY } from '../assignment/load.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
+import { variantFor } from '../cases/variant.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
 import { validateValue } from '../checks/values.ts';
 import { diagnosisOf } from '../checks/diagnose.ts';
@@ -141,6 +142,8 @@ class Grader {
   /** What checks leave for later checks in this grading (CheckContext.findings). */
   private readonly findings = new Map<string, unknown>();
   private session!: SandboxSession;
+  /** The student's variant (cases/variant.ts), set when the run starts. */
+  private variant: Variant = {};
   private backend = 'none';
   private started = 0;
   private tensors: TensorSupport | undefined;
@@ -154,6 +157,8 @@ class Grader {
     this.started = performance.now();
     const { started } = this;
     const { spec } = this.options.assignment;
+    // Before anything starts: a broken variant generator is the assignment's bug.
+    this.variant = variantFor(spec, this.options.student, this.options.seed);
     let tensorBackend: BackendName | undefined;
     if (spec.tensors) {
       this.tensors = await import('./tensors.ts');
@@ -470,7 +475,7 @@ class Grader {
   }
 
   private generateCalls(problem: ProblemSpec, c: CaseSpec<unknown[]>): unknown[][] {
-    return generateCalls(this.options.assignment.spec.id, problem, c, this.seedFor(problem, c));
+    return generateCalls(this.options.assignment.spec.id, problem, c, this.seedFor(problem, c), this.variant);
   }
 
   /**

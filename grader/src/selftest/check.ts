@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { AssignmentSpec, CaseSpec, ProblemSpec } from '../assignment/define.ts';
+import { handoutContext, renderHandout } from '../assignment/handout.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
 import { generateCalls } from '../cases/calls.ts';
+import { variantFor } from '../cases/variant.ts';
 import { callKey } from '../replay/encode.ts';
 import { caseSeed } from '../run/seeds.ts';
 import { DEFAULT_TIMEOUT_MS, gradeSubmission } from '../run/grade.ts';
@@ -204,6 +206,7 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   // Each student's variant: inputs of their own, and timeouts with room for slower machines.
   const inputs = await caseInputs(assignment, selected, SELF_CHECK_STUDENTS.slice(0, 2));
   checkVariants(selected, inputs, add);
+  checkHandout(assignment, SELF_CHECK_STUDENTS.slice(0, 2), add);
   checkTimeouts(selected, results, inputs, add);
 
   const starterOk = starter.score === 0 && starter.problems.length === selected.length;
@@ -302,13 +305,14 @@ async function caseInputs(assignment: LoadedAssignment, problems: readonly Probl
   const all: CaseInputs = new Map();
   for (const student of students) {
     const mine = new Map<string, { key: string; calls: number }>();
+    const variant = variantFor(spec, student, '0');
     for (const problem of problems) {
       for (const c of problem.cases as Array<CaseSpec<unknown[]>>) {
         const visibility = c.visibility ?? 'visible';
         const seed = caseSeed(visibility, { assignment: spec.id, problem: problem.export, caseName: c.name, group: c.seedGroup, student, seed: '0', secret: SELF_CHECK_SECRET });
         const scope = tensors?.beginTensorCase();
         try {
-          const calls = generateCalls(spec.id, problem, c, seed);
+          const calls = generateCalls(spec.id, problem, c, seed, variant);
           mine.set(`${problem.export}\u0000${c.name}`, { key: callKey(problem.export, c.name, calls), calls: calls.length });
         } finally {
           scope?.end();
@@ -335,6 +339,25 @@ function checkVariants(problems: readonly ProblemSpec[], inputs: CaseInputs, add
     shared.length < visible.length,
     `${visible.length - shared.length} of ${visible.length} visible cases differ between ${a} and ${b}${shared.length > 0 ? `; the same for both: ${shared.join(', ')}` : ''}`,
   );
+}
+
+/**
+ * The handout renders for each of these students, with their variant's parameters (a handout
+ * naming a parameter the variant does not make, or a problem the assignment lacks, fails).
+ */
+function checkHandout(assignment: LoadedAssignment, students: readonly string[], add: AddRow): void {
+  const check = 'the handout renders for each student';
+  try {
+    for (const student of students) renderHandout(assignment, { student, seed: '0' });
+  } catch (error) {
+    add(check, false, (error as Error).message);
+    return;
+  }
+  const variants = students.map((student) => {
+    const parameters = Object.entries(handoutContext(assignment, { student, seed: '0' }).variant).map(([name, value]) => `${name} = ${String(value)}`);
+    return parameters.length > 0 ? `${student}: ${parameters.join(', ')}` : '';
+  });
+  add(check, true, variants.some(Boolean) ? variants.join('; ') : `${students.length} students (no variant parameters)`);
 }
 
 /** How much longer than the reference a call may take before it times out: room for slower machines and students. */

@@ -5,6 +5,7 @@ import type { LoadedAssignment } from '../assignment/load.ts';
 import { validateValue } from '../checks/values.ts';
 import { earnedScore, type Verdict } from '../checks/verdict.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
+import { variantFor } from '../cases/variant.ts';
 import { matchingMistakes } from '../checks/mistakes.ts';
 import { caseSeed } from '../run/seeds.ts';
 import { argumentsKey, rememberedAnswer } from '../run/reference-cache.ts';
@@ -130,6 +131,7 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
   if (spec.tensors) throw new Error(`replayChecks: ${spec.id} passes tensors, which replaying in one process does not support yet`);
   const student = options.student ?? 'anonymous';
   const seed = options.seed ?? '0';
+  const variant = variantFor(spec, student, seed);
   const replayed: ReplayedCase[] = [];
   const findings = new Map<string, unknown>();
   for (const problem of spec.problems) {
@@ -144,10 +146,11 @@ export async function replayChecks(options: ReplayOptions): Promise<ReplayedCase
       const records: Array<CallRecord<unknown[], unknown>> = [];
       let error: string | undefined;
       // By case as well as seed: the cases of a seed group share their seed, not their generator.
+      // (A case's seed also fixes the student and the seed, and so the variant.)
       const inputsKey = `${problem.export}\u0000${c.name}\u0000${caseSeedValue}`;
       let calls = options.memory?.inputs.get(inputsKey);
       if (!calls) {
-        calls = generateCalls(spec.id, problem, c, caseSeedValue);
+        calls = generateCalls(spec.id, problem, c, caseSeedValue, variant);
         options.memory?.inputs.set(inputsKey, calls);
       }
       if (options.skipSeenInputs) {
