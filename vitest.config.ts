@@ -7,19 +7,20 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * workers; seconds in that run). A list that goes stale costs time, never a result.
  */
 export const SLOWEST_FIRST = [
-  'grader/test/export.test.ts', // ~300 s (measured alone)
-  'grader/test/pca-alternatives-students.test.ts', // 234 s
-  'grader/test/grade.test.ts', // 129 s
-  'grader/test/autoencoders-alternatives.test.ts', // 126 s
-  'grader/test/hostile/control-flow.test.ts', // 108 s
-  'grader/test/cli.test.ts', // 97 s
-  'grader/test/adversarial-alternatives.test.ts', // 57 s
-  'grader/test/hostile/tampering.test.ts', // 54 s
-  'grader/test/tensor-grade.test.ts', // 44 s
-  'grader/test/assignment-checks.test.ts', // 43 s
-  'grader/test/pca-alternatives.test.ts', // 35 s
-  'grader/test/autoencoders-checks.test.ts', // 31 s
-  'grader/test/selftest.test.ts', // 29 s
+  // Measured in a full run on 2 cores (2026-12-01), beside the other files.
+  'grader/test/export.test.ts', // 179 s
+  'grader/test/pca-alternatives-students.test.ts', // 132 s
+  'grader/test/hostile/control-flow.test.ts', // 83 s
+  'grader/test/autoencoders-alternatives.test.ts', // 44 s
+  'grader/test/authoring.test.ts', // 33 s
+  'grader/test/assignment-checks.test.ts', // 23 s
+  'grader/test/cli.test.ts', // 21 s
+  'grader/test/grade.test.ts', // 20 s
+  'grader/test/autoencoders-checks.test.ts', // 15 s
+  'grader/test/tensor-grade.test.ts', // 14 s
+  'grader/test/adversarial-alternatives.test.ts', // 14 s
+  'grader/test/adversarial-checks.test.ts', // 14 s
+  'grader/test/pca-alternatives.test.ts', // 13 s
 ];
 
 /**

@@ -6,16 +6,15 @@ import { type Implementation, replayChecks, replayMemory } from '../src/selftest
 import { PROJECT_ROOT } from './helpers.ts';
 
 // A correct answer must not lose points to one student's inputs: every correct alternative
-// to the reference in the tests gets full marks on every case, visible and hidden, for 25
-// student ids (50 until the student-copy test joined npm test and CI's 20-minute budget
-// needed the time; the reference itself is graded for 10 by \`mlgrade check\`). The checks are replayed in this process (the same seeds, reference answers,
+// to the reference in the tests gets full marks on every case, visible and hidden, for 50
+// student ids (the reference itself is graded for 10 by \`mlgrade check\`). The checks are replayed in this process (the same seeds, reference answers,
 // output schemas, checks and detectors as grading; see selftest/replay.ts) — these are
 // trusted fixtures, and a process per call would make 50 students cost an hour. Grading
 // through the sandbox, with other gradings beside it, is in pca-alternatives.test.ts.
 
 const assignment = await loadAssignment('pca');
 const FIXTURES = path.join(PROJECT_ROOT, 'grader/test/fixtures/pca-alternatives');
-const STUDENTS = Array.from({ length: 25 }, (_, i) => `student-${i + 1}`);
+const STUDENTS = Array.from({ length: 50 }, (_, i) => `student-${i + 1}`);
 const SECRET = 'alternatives-secret';
 
 /** An implementation, and the problems to replay for it (all when undefined). */
@@ -41,7 +40,7 @@ const memory = replayMemory();
 // and the same score.
 const seen = new Map<string, Set<string>>();
 
-describe('pca: every correct implementation gets full marks for 25 students', () => {
+describe('pca: every correct implementation gets full marks for 50 students', () => {
   it.each(STUDENTS)('%s', async (student) => {
     const lost: string[] = [];
     for (const [name, implementation, problems] of implementations) {
