@@ -49,6 +49,9 @@ describe('the mlgrade command', () => {
     const taken = mlgrade('new-problem', 'pca', 'svd');
     expect(taken.code).toBe(2);
     expect(taken.stderr).toMatch(/solutions[/\\]pca[/\\]pca\.ts already exports svd; nothing was written/);
+    const fewStudents = mlgrade('check', 'cnn-layers', '--students', '1');
+    expect(fewStudents.code).toBe(2);
+    expect(fewStudents.stderr).toContain('--students takes a whole number ≥ 2, not "1"');
     const unnamed = mlgrade('check', '--problem', 'svd');
     expect(unnamed.code).toBe(2);
     expect(unnamed.stderr).toContain('--problem names problems of one assignment');

@@ -5,9 +5,10 @@ import { startBackend } from '../src/run/tensors.ts';
 import { type Implementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
 import { PROJECT_ROOT } from './helpers.ts';
 
-// A correct answer must not lose points to one student's inputs: every correct alternative
-// to the reference in the tests gets full marks on every case, visible and hidden, for 50
-// student ids (the reference itself is graded for 10 by \`mlgrade check\`). The checks are replayed in this process (the same seeds, reference answers,
+// A correct answer must not lose points to one student's inputs: the reference and every
+// correct alternative to it in the tests get full marks on every case, visible and hidden,
+// for 50 student ids (\`mlgrade check\` grades the reference through the sandbox for 10;
+// \`--students 50\` takes pca's check from 45 s to 137 s). The checks are replayed in this process (the same seeds, reference answers,
 // output schemas, checks and detectors as grading; see selftest/replay.ts) — these are
 // trusted fixtures, and a process per call would make 50 students cost an hour. Grading
 // through the sandbox, with other gradings beside it, is in pca-alternatives.test.ts.
@@ -25,6 +26,7 @@ beforeAll(async () => {
   const power = (await import(path.join(FIXTURES, 'power/pca.ts'))) as Implementation;
   const sqrtEigen = (await import(path.join(FIXTURES, 'sqrt-eigen-svd.ts'))) as Implementation;
   implementations = [
+    ['the reference', (await import(path.join(PROJECT_ROOT, 'solutions/pca/pca.ts'))) as Implementation],
     ['eigen', (await import(path.join(FIXTURES, 'eigen/pca.ts'))) as Implementation],
     ['power', power],
     // σ = √λ in the order power iteration finds them: zero singular values come back as

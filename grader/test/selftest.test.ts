@@ -59,6 +59,8 @@ describe('mlgrade check', () => {
     const rows = await checkAssignment(assignment);
     const byCheck = Object.fromEntries(rows.map((r) => [r.check, r]));
     expect(byCheck['reference scores full marks for 10 students']).toMatchObject({ ok: true, detail: '2/2 each' });
+    const more = await checkAssignment(assignment, undefined, { students: 12, problems: ['double'] });
+    expect(more.find((r) => r.check.startsWith('reference scores full marks'))).toMatchObject({ check: 'reference scores full marks for 12 students', ok: true });
     expect(byCheck['grading twice gives identical Results'].ok).toBe(true);
     expect(byCheck['starter scores 0 and grading completes']).toMatchObject({ ok: true, detail: '0/2' });
     expect(byCheck['mistake files match the declared mistakes']).toMatchObject({ ok: false, detail: 'files not declared in assignment.ts: stray' });

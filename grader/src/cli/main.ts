@@ -477,12 +477,15 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
     .option('--summary <file>', 'also write a Markdown summary (a table per assignment and every failure) to this file, e.g. for a course log')
     .option('--problem <name...>', 'check only these problems of one assignment (its reference, starter, mistakes, variants, timeouts, tolerances): the quick loop while writing a problem')
-    .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md')
+    .option('--students <n>', 'grade the reference for this many student ids (at least 2)', '10')
+    .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md\n  npm run check -- cnn-layers --students 50')
     .action(
-      exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[] }) => {
+      exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[]; students: string }) => {
         if (flags.problem && ids.length !== 1) throw new UsageError('--problem names problems of one assignment: name that assignment, e.g. mlgrade check pca --problem powerIteration');
+        const students = Number(flags.students);
+        if (!(Number.isInteger(students) && students >= 2)) throw new UsageError(`--students takes a whole number ≥ 2, not "${flags.students}"`);
         const { runSelfCheck } = await import('../selftest/check.ts');
-        return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem })) ? 0 : 1;
+        return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem, students })) ? 0 : 1;
       }),
     );
 

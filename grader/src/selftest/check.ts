@@ -25,7 +25,11 @@ export interface CheckRow {
   warning?: boolean;
 }
 
-export const SELF_CHECK_STUDENTS = Array.from({ length: 10 }, (_, i) => `selfcheck-${i + 1}`);
+/** How many student ids the reference is graded for by default (`--students`). */
+export const DEFAULT_CHECK_STUDENTS = 10;
+/** The student ids of a self-check: selfcheck-1, selfcheck-2, … */
+export const selfCheckStudents = (count: number): string[] => Array.from({ length: count }, (_, i) => `selfcheck-${i + 1}`);
+export const SELF_CHECK_STUDENTS = selfCheckStudents(DEFAULT_CHECK_STUDENTS);
 /** A fixed secret, so self-check runs are reproducible whatever the environment holds. */
 const SELF_CHECK_SECRET = 'mlgrade-self-check';
 
@@ -115,6 +119,8 @@ export interface CheckOptions {
    * check still decides (npm test runs it).
    */
   problems?: readonly string[];
+  /** Grade the reference for this many student ids (default DEFAULT_CHECK_STUDENTS; at least 2). */
+  students?: number;
 }
 
 /** One assignment's part of a self-check run, for the summary. */
@@ -189,16 +195,17 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   // 1. The reference earns full marks for every student variant.
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
   // 3. The starter scores zero and grading completes.
-  const runs = [...SELF_CHECK_STUDENTS.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: SELF_CHECK_STUDENTS[0] }, { dir: assignment.starterDir, student: SELF_CHECK_STUDENTS[0] }];
+  const students = selfCheckStudents(options.students ?? DEFAULT_CHECK_STUDENTS);
+  const runs = [...students.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: students[0] }, { dir: assignment.starterDir, student: students[0] }];
   const results = await inOrder(runs, limit, ({ dir, student }) => grade(dir, { student, problems: only }));
   const starter = results.pop()!;
   const again = results.pop()!;
   const reference = results[0];
   const lost = results
-    .map((result, i) => ({ result, student: SELF_CHECK_STUDENTS[i] }))
+    .map((result, i) => ({ result, student: students[i] }))
     .filter(({ result }) => result.score !== result.maxScore)
     .map(({ result, student }) => `${student}: ${formatScore(result.score)}/${formatScore(result.maxScore)} (${result.loadError ?? firstLoss(result)})`);
-  add(`reference scores full marks for ${SELF_CHECK_STUDENTS.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference.maxScore)}/${formatScore(reference.maxScore)} each` : lost.join('; '));
+  add(`reference scores full marks for ${students.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference.maxScore)}/${formatScore(reference.maxScore)} each` : lost.join('; '));
 
   const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference));
   add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
