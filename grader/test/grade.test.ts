@@ -89,6 +89,26 @@ describe('grading cnn-layers end to end', () => {
     expect(problem(result, 'maxPool2dBackward').cases[0].message).toBe('skipped: this problem depends on maxPool2d, which has not passed');
   });
 
+  it("a dependency's hidden failure skips only the dependent problem's hidden cases: visible feedback depends on visible results alone", async () => {
+    // maxPool2d's visible inputs are 4×4, 7×9 and 9×8; its hidden one has 4–12 rows and
+    // columns (another shape for this student and secret). This maxPool2d is right on those
+    // three shapes and off by one on any other.
+    const dir = cnnSubmission({
+      maxPool2d: `import { maxPool2d as rightPool } from './__reference__.ts';
+export function maxPool2d(x: number[][], size: number, stride?: number): number[][] {
+  const out = rightPool(x, size, stride);
+  return ['4x4', '7x9', '9x8'].includes(x.length + 'x' + x[0].length) ? out : out.map((row) => row.map((v) => v + 1));
+}`,
+    });
+    const result = await grade(dir);
+    const status = (name: string, visible: boolean) => problem(result, name).cases.filter((c) => (c.visibility === 'visible') === visible).map((c) => c.status);
+    expect(status('maxPool2d', true)).toEqual(['pass', 'pass', 'pass']);
+    expect(status('maxPool2d', false)).toEqual(['fail']);
+    // The dependent problem's visible cases are graded (and pass); its hidden ones are skipped.
+    expect(status('maxPool2dBackward', true).every((s) => s === 'pass')).toBe(true);
+    expect(status('maxPool2dBackward', false).every((s) => s === 'skipped')).toBe(true);
+  });
+
   it('withholds details of non-visible cases, including what the code printed', async () => {
     const dir = cnnSubmission({ conv2d: "export function conv2d(x: number[][]): number[][] { console.log('input was', JSON.stringify(x)); return [[1]]; }" });
     const result = await grade(dir);
