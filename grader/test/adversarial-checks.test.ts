@@ -58,6 +58,7 @@ import type { Verdict } from '../src/checks/verdict.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
 import * as valueAndGrad from './fixtures/adversarial-alternatives/value-and-grad/attack.ts';
 import * as gatherLog from './fixtures/adversarial-alternatives/gather-log/attack.ts';
+import { chartTexts } from './helpers.ts';
 
 type Ctx = CheckContext<unknown[], unknown>;
 type X = tf.Tensor4D;
@@ -510,7 +511,7 @@ describe('the accuracy-against-ε chart', () => {
     const [m, x, labels, e] = args as [tf.LayersModel, X, number[], number | Options];
     return reference.fgsm(m, x, labels, typeof e === 'number' ? e : e.epsilon);
   }
-  const legendOf = (verdict: Verdict): string[] => [...(verdict.figures?.[0].data ?? '').matchAll(/fill="#333333">([^<]*)<\/text>/g)].map((m) => m[1]);
+  const legendOf = (verdict: Verdict): string[] => chartTexts(verdict.figures?.[0].data ?? '', 'legend-label');
 
   it('attacks one batch in all three sweeps, and adds each sweep’s own curve to those graded before it', async () => {
     const findings = new Map<string, unknown>();

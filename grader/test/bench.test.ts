@@ -20,10 +20,18 @@ describe('bench', () => {
   it('measures start-up and round trip and prints them as medians', async () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
-    expect(await runBench({ rounds: 5, starts: 2, svd: false, grading: false, batch: false, tensors: false }, out)).toBe(0);
+    expect(await runBench({ rounds: 5, starts: 2, svd: false, charts: false, grading: false, batch: false, tensors: false }, out)).toBe(0);
     expect(text).toMatch(/child start-up \(spawn \+ load submission\), median of 2: [\d.]+ ms/);
     expect(text).toMatch(/round trip for a trivial function, median of 5: [\d.]+ (ms|µs)/);
     expect(text).toMatch(/start-up \/ round trip: \d+×/);
+  });
+
+  it('times chart rendering and says whether every render gave the same bytes', async () => {
+    const { runChartBench } = await import('../src/bench/charts.ts');
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
+    runChartBench({ renders: 2 }, out);
+    expect(text).toMatch(/^\ncharts \(Vega-Lite rendered to SVG by vega, in this process\)\n {2}line chart \(40 points, log y, legend\), median of 2: [\d.]+ (ms|µs); [\d.]+ kB; byte-identical every time\n {2}scatter plot \(150 points, 3 groups\), median of 2: [\d.]+ (ms|µs); [\d.]+ kB; byte-identical every time\n$/);
   });
 
   it('times a batch with 1 and 2 workers side by side and prints the ratio', async () => {

@@ -1,7 +1,9 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { escapeXml, grayscaleImage, imageGrid, lineChart, scatterPlot } from '../src/report/figures.ts';
+import { validateXML } from 'xmllint-wasm';
+import { grayscaleImage, imageGrid, lineChart, scatterPlot } from '../src/report/figures.ts';
 import { figureSchema, type Figure } from '../src/result/schema.ts';
+import { chartTexts } from './helpers.ts';
 
 /** Decodes a PNG figure to its gray levels (pngjs reads into RGBA; for gray R = G = B). */
 function decode(figure: Figure): { width: number; height: number; gray: number[][] } {
@@ -102,68 +104,82 @@ describe('imageGrid', () => {
   });
 });
 
-describe('lineChart', () => {
+/** The SVG parses as XML (libxml2, compiled to wasm). */
+async function wellFormed(svg: string): Promise<boolean> {
+  const { valid } = await validateXML({ xml: [{ fileName: 'chart.svg', contents: svg }], normalization: 'format' });
+  return valid;
+}
+
+/** The points a chart's point layer draws (one path each). */
+function markers(svg: string): number {
+  // An empty layer is a self-closing <g …/>.
+  const layer = /<g class="mark-symbol role-mark [^"]*"[^>]*?(?:\/>|>(.*?)<\/g>)/s.exec(svg)?.[1] ?? '';
+  return count(layer, /<path /g);
+}
+
+const texts = chartTexts;
+
+describe('lineChart (a Vega-Lite chart)', () => {
   const series = [
     { name: 'train', points: [[1, 0.5], [2, 0.3], [3, 0.2], [4, 0.15], [5, 0.12]] as Array<[number, number]> },
     { name: 'test', points: [[1, 0.6], [2, 0.4], [3, 0.33], [4, 0.31], [5, 0.3]] as Array<[number, number]> },
   ];
 
-  it('draws one line per series, a marker per point of short series, and a legend entry each', () => {
+  it('draws one line per series, a marker per point of short series, and a legend entry each, with axis titles', async () => {
     const figure = lineChart('Error against k', series, { xLabel: 'k', yLabel: 'error', caption: 'c' });
     expect(figureSchema.parse(figure)).toEqual(figure);
+    expect(figure).toMatchObject({ title: 'Error against k', caption: 'c', mediaType: 'image/svg+xml' });
     const svg = figure.data;
-    expect(figure.mediaType).toBe('image/svg+xml');
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360"')).toBe(true);
-    expect(svg).toContain('<title>Error against k</title>');
-    expect(count(svg, /class="series"/g)).toBe(2);
-    expect(count(svg, /<polyline /g)).toBe(2);
-    expect(count(svg, /class="marker"/g)).toBe(10);
-    expect(count(svg, /class="legend-entry"/g)).toBe(2);
-    expect(svg).toContain('>train</text>');
-    expect(svg).toContain('>k</text>');
-    // Two distinct colours, and nice tick labels on the y axis.
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(await wellFormed(svg)).toBe(true);
+    expect(count(svg, /class="mark-line role-mark/g)).toBe(2);
+    expect(markers(svg)).toBe(10);
+    expect(texts(svg, 'legend-label')).toEqual(['train', 'test']);
+    expect(texts(svg, 'axis-title')).toEqual(['k', 'error']);
+    expect(texts(svg, 'title-text')).toEqual(['Error against k']);
+    // Two distinct colours from the palette, and nice tick labels on the y axis.
     expect(svg).toContain('stroke="#0072B2"');
     expect(svg).toContain('stroke="#D55E00"');
-    expect(svg).toMatch(/>0\.1<\/text>/);
-    expect(svg).toMatch(/>0\.6<\/text>/);
-    // Coordinates have at most two decimals.
-    expect(svg).not.toMatch(/\d\.\d{3}/);
+    expect(texts(svg, 'axis-label')).toEqual(expect.arrayContaining(['0.2', '0.6']));
   });
 
-  it('leaves markers off long series, and is deterministic', () => {
+  it('leaves markers off long series, and gives the same bytes every time', () => {
     const long = [{ name: 'spectrum', points: Array.from({ length: 100 }, (_, i): [number, number] => [i + 1, 1 / (i + 1)]) }];
     const svg = lineChart('s', long).data;
-    expect(count(svg, /class="marker"/g)).toBe(0);
-    expect(count(svg, /<polyline /g)).toBe(1);
+    expect(markers(svg)).toBe(0);
+    expect(count(svg, /class="mark-line role-mark/g)).toBe(1);
     expect(lineChart('s', long).data).toBe(svg);
   });
 
-  it('on a log axis leaves out y ≤ 0, breaks the line there, and says so on the chart', () => {
+  it('on a log axis leaves out y ≤ 0, breaks the line there, and says so under the title', () => {
     const points: Array<[number, number]> = [[1, 100], [2, 10], [3, 0], [4, 1], [5, 0.1], [6, -1]];
     const svg = lineChart('spectrum', [{ name: 'σ', points }], { logY: true }).data;
-    expect(count(svg, /class="marker"/g)).toBe(4);
-    expect(count(svg, /<polyline /g)).toBe(2);
-    expect(svg).toContain('2 points left out (not finite or ≤ 0, so not on the log axis)');
-    expect(svg).toMatch(/>100<\/text>/);
-    expect(svg).toMatch(/>0\.1<\/text>/);
+    expect(markers(svg)).toBe(4);
+    expect(count(svg, /class="mark-line role-mark/g)).toBe(2);
+    expect(texts(svg, 'title-subtitle')).toEqual(['2 points left out (not finite or ≤ 0, so not on the log axis)']);
+    expect(texts(svg, 'axis-label')).toEqual(expect.arrayContaining(['100', '0.1']));
     expect(() => lineChart('s', series, { logY: true, yRange: [0, 1] })).toThrow(/log y axis needs a positive yRange/);
     expect(() => lineChart('s', series, { yRange: [1, 1] })).toThrow(/low < high/);
   });
 
-  it('clips to a fixed yRange inside a nested viewport', () => {
+  it('takes a fixed yRange as its axis and clips what lies outside it', () => {
     const svg = lineChart('s', series, { yRange: [0, 0.4] }).data;
-    expect(svg).toMatch(/<svg x="\d+" y="\d+" width="\d+" height="\d+" viewBox="[^"]+" overflow="hidden">/);
+    const labels = texts(svg, 'axis-label');
+    expect(labels).toContain('0.00');
+    expect(labels).toContain('0.40');
+    expect(labels).not.toContain('0.60');
+    expect(svg).toMatch(/<clipPath id="clip\d+">/);
   });
 
   it('still draws axes with no data', () => {
     const svg = lineChart('empty', []).data;
-    expect(svg).toContain('class="axes"');
-    expect(count(svg, /class="legend-entry"/g)).toBe(0);
+    expect(count(svg, /class="mark-group role-axis"/g)).toBeGreaterThanOrEqual(2);
+    expect(texts(svg, 'legend-label')).toEqual([]);
   });
 });
 
-describe('scatterPlot', () => {
-  it('colours points by group with a legend in order of first appearance', () => {
+describe('scatterPlot (a Vega-Lite chart)', () => {
+  it('colours points by group with a legend in order of first appearance', async () => {
     const points = [
       { x: 1, y: 2, group: 'setosa' },
       { x: -1, y: 0.5, group: 'virginica' },
@@ -173,12 +189,10 @@ describe('scatterPlot', () => {
     ];
     const figure = scatterPlot('Iris PCA', points, { xLabel: 'PC1', yLabel: 'PC2' });
     const svg = figure.data;
-    expect(count(svg, /class="group"/g)).toBe(3);
-    expect(count(svg, /class="marker"/g)).toBe(4);
-    expect(count(svg, /class="legend-entry"/g)).toBe(3);
-    expect(svg.indexOf('>setosa<')).toBeLessThan(svg.indexOf('>virginica<'));
-    expect(svg.indexOf('>virginica<')).toBeLessThan(svg.indexOf('>versicolor<'));
-    expect(svg).toContain('1 point left out (not finite)');
+    expect(await wellFormed(svg)).toBe(true);
+    expect(markers(svg)).toBe(4);
+    expect(texts(svg, 'legend-label')).toEqual(['setosa', 'virginica', 'versicolor']);
+    expect(texts(svg, 'title-subtitle')).toEqual(['1 point left out (not finite)']);
     expect(scatterPlot('Iris PCA', points, { xLabel: 'PC1', yLabel: 'PC2' })).toEqual(figure);
   });
 });
@@ -186,7 +200,7 @@ describe('scatterPlot', () => {
 describe('SVG safety', () => {
   const hostile = '<script>alert("x")</script> & \'q\' \u0000';
 
-  it('escapes every piece of text, so hostile titles, labels and names stay inert', () => {
+  it('escapes every piece of text, so hostile titles, labels and names stay inert, and the file stays XML', async () => {
     const charts = [
       lineChart(hostile, [{ name: hostile, points: [[0, 1], [1, 2]] }], { xLabel: hostile, yLabel: hostile }).data,
       scatterPlot(hostile, [{ x: 0, y: 0, group: hostile }], { xLabel: hostile, yLabel: hostile }).data,
@@ -194,10 +208,10 @@ describe('SVG safety', () => {
     for (const svg of charts) {
       expect(svg).not.toMatch(/<script/i);
       expect(svg).not.toContain('\u0000');
-      expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;q&apos;');
-      // Self-contained: nothing fetched, nothing run.
-      expect(svg).not.toMatch(/href|url\(|@import|<foreignObject|\son\w+=/i);
+      expect(svg).toContain('&lt;script&gt;alert("x")&lt;/script&gt; &amp; \'q\' \ufffd');
+      expect(await wellFormed(svg)).toBe(true);
+      // Self-contained: nothing fetched, nothing run (clip paths refer to the file itself).
+      expect(svg).not.toMatch(/href|url\((?!#)|@import|<foreignObject|\son\w+=/i);
     }
-    expect(escapeXml('a<b>&"\'')).toBe('a&lt;b&gt;&amp;&quot;&apos;');
   });
 });

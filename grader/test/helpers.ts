@@ -74,3 +74,8 @@ export function scorecard(result: Result): Array<[string, number, number, string
 export function fullMarks(result: Result): Array<[string, number, number, string[]]> {
   return result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
 }
+
+/** The text of every text mark of one role in a chart's SVG (`legend-label`, `axis-title`, `title-text`, …), in document order. */
+export function chartTexts(svg: string, role: string): string[] {
+  return [...svg.matchAll(new RegExp(`<g class="mark-text role-${role}"[^>]*>(.*?)</g>`, 'gs'))].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+}

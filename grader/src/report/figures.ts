@@ -1,13 +1,15 @@
 import { PNG } from 'pngjs';
 import type { Figure } from '../result/schema.ts';
+import { vegaLiteFigure } from './charts.ts';
 
 /**
  * Builders for the pictures that checks attach to visible cases (reconstructed images,
  * eigen-digits, spectra, projections). They are pure: the same input gives the same bytes,
  * so a Result with figures still serialises identically for the same submission and seed.
- * PNGs are 8-bit grayscale through pngjs; charts are self-contained SVG (no scripts, no
- * fonts beyond the generic `sans-serif`, no external references), and every piece of text
- * in them is XML-escaped, because titles and series names may come from student output.
+ * PNGs are 8-bit grayscale through pngjs; charts are Vega-Lite specs rendered to
+ * self-contained SVG by vega (report/charts.ts: no scripts, no fonts beyond the generic
+ * `sans-serif`, no external references, every piece of text escaped by vega's SVG renderer,
+ * since titles and series names may come from student output).
  */
 
 // ---------------------------------------------------------------------------------------
@@ -215,215 +217,47 @@ export interface ScatterOptions {
   caption?: string;
 }
 
-const WIDTH = 640;
-const HEIGHT = 360;
-const LEGEND_WIDTH = 140;
+/** Plot area in pixels; the legend and axes come around it. */
+const PLOT_WIDTH = 460;
+const PLOT_HEIGHT = 280;
 /** Series with at most this many points get a marker on every point. */
 const MARKER_LIMIT = 40;
+/** Pixels between the outermost points and the plot's edge, so edge markers show whole. */
+const EDGE = 8;
 /** Okabe & Ito's colour-blind-safe palette, without its yellow (too faint on white). */
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 /** Shapes change with the colour, so series stay apart in grayscale print too. */
-const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'triangle-down'] as const;
-type Shape = (typeof SHAPES)[number];
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down'] as const;
 
-/** Escapes text for XML content and attributes, replacing characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  );
-}
-
-/** Coordinates with two decimals: compact, and immune to last-bit floating-point noise. */
-function num(value: number): string {
-  const rounded = Math.round(value * 100) / 100;
-  return String(Object.is(rounded, -0) ? 0 : rounded);
-}
-
-function truncate(text: string, length: number): string {
-  const chars = Array.from(text);
-  return chars.length <= length ? text : `${chars.slice(0, length - 1).join('')}…`;
-}
-
-/** 1, 2 or 5 times a power of ten, near `rough` (Heckbert's "nice numbers"). */
-function niceStep(rough: number): number {
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const fraction = rough / power;
-  const nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
-  return nice * power;
-}
-
-interface Axis {
-  /** Domain in data units (for a log axis, in log10 units). */
-  lo: number;
-  hi: number;
-  ticks: Array<{ at: number; label: string }>;
-}
-
-function formatTick(value: number, step: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(Math.max(0, Math.min(3, -Math.floor(Math.log10(step / abs))))).replace('e+', 'e');
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
-  return value.toFixed(decimals);
-}
-
-/** Widens a degenerate range so a single value still gets an axis around it. */
-function padRange(lo: number, hi: number): [number, number] {
-  if (hi > lo) return [lo, hi];
-  const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-  return [lo - pad, hi + pad];
-}
-
-/** A linear axis. With `exact` the domain is kept; otherwise it grows to whole ticks. */
-function linearAxis(lo: number, hi: number, exact: boolean): Axis {
-  [lo, hi] = padRange(lo, hi);
-  const step = niceStep((hi - lo) / 5);
-  const domain: [number, number] = exact
-    ? [lo, hi]
-    : [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
-  const ticks: Axis['ticks'] = [];
-  for (let i = Math.ceil(domain[0] / step - 1e-9); i <= Math.floor(domain[1] / step + 1e-9); i++) {
-    const at = i * step;
-    ticks.push({ at, label: formatTick(Object.is(at, -0) ? 0 : at, step) });
-  }
-  return { lo: domain[0], hi: domain[1], ticks };
-}
-
-function powerLabel(exponent: number): string {
-  return Math.abs(exponent) <= 3 ? formatTick(10 ** exponent, 10 ** Math.min(0, exponent)) : `1e${exponent}`;
-}
-
-/** A log10 axis on whole decades, thinned to at most ~8 labels, with 2 and 5 in between for short ranges. */
-function logAxis(lo: number, hi: number, exact: boolean): Axis {
-  const logLo = Math.log10(lo);
-  const logHi = Math.log10(hi);
-  let domainLo = exact ? logLo : Math.floor(logLo + 1e-9);
-  let domainHi = exact ? logHi : Math.ceil(logHi - 1e-9);
-  if (domainHi <= domainLo) {
-    domainLo -= exact ? 0.5 : 1;
-    domainHi += exact ? 0.5 : 1;
-  }
-  const decades = Math.ceil(domainHi - 1e-9) - Math.floor(domainLo + 1e-9);
-  const every = Math.max(1, Math.ceil(decades / 8));
-  const ticks: Axis['ticks'] = [];
-  for (let e = Math.ceil(domainLo - 1e-9); e <= Math.floor(domainHi + 1e-9); e++) {
-    if (e % every === 0) ticks.push({ at: e, label: powerLabel(e) });
-    if (decades <= 2) {
-      for (const m of [2, 5]) {
-        const at = e + Math.log10(m);
-        if (at <= domainHi + 1e-9 && at >= domainLo - 1e-9) ticks.push({ at, label: formatTick(m * 10 ** e, 10 ** e) });
-      }
-    }
-  }
-  ticks.sort((a, b) => a.at - b.at);
-  return { lo: domainLo, hi: domainHi, ticks };
-}
-
-interface Frame {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-function plotFrame(legend: boolean): Frame {
-  return { left: 70, top: 40, right: WIDTH - (legend ? LEGEND_WIDTH + 10 : 20), bottom: HEIGHT - 50 };
-}
-
-function marker(shape: Shape, x: number, y: number, size: number, className = 'marker'): string {
-  const s = size;
-  const c = `class="${className}"`;
-  switch (shape) {
-    case 'circle':
-      return `<circle ${c} cx="${num(x)}" cy="${num(y)}" r="${num(s)}"/>`;
-    case 'square':
-      return `<rect ${c} x="${num(x - s)}" y="${num(y - s)}" width="${num(2 * s)}" height="${num(2 * s)}"/>`;
-    case 'triangle':
-      return `<path ${c} d="M${num(x)} ${num(y - 1.2 * s)}L${num(x + 1.1 * s)} ${num(y + 0.8 * s)}H${num(x - 1.1 * s)}Z"/>`;
-    case 'triangle-down':
-      return `<path ${c} d="M${num(x)} ${num(y + 1.2 * s)}L${num(x + 1.1 * s)} ${num(y - 0.8 * s)}H${num(x - 1.1 * s)}Z"/>`;
-    case 'diamond':
-      return `<path ${c} d="M${num(x)} ${num(y - 1.3 * s)}L${num(x + 1.3 * s)} ${num(y)}L${num(x)} ${num(y + 1.3 * s)}L${num(x - 1.3 * s)} ${num(y)}Z"/>`;
-  }
-}
-
-function style(index: number): { color: string; shape: Shape } {
-  return { color: PALETTE[index % PALETTE.length], shape: SHAPES[index % SHAPES.length] };
-}
-
-/** Title, axes with ticks and grid lines, axis labels; the plot itself goes in between. */
-function chartShell(title: string, frame: Frame, x: Axis, y: Axis, xLabel: string | undefined, yLabel: string | undefined): { open: string; sx: (v: number) => number; sy: (v: number) => number } {
-  const sx = (v: number): number => frame.left + ((v - x.lo) / (x.hi - x.lo)) * (frame.right - frame.left);
-  const sy = (v: number): number => frame.bottom - ((v - y.lo) / (y.hi - y.lo)) * (frame.bottom - frame.top);
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(title)}" font-family="sans-serif" font-size="11">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(truncate(title, 80))}</text>`,
-    `<g class="grid" stroke="#e4e4e4" stroke-width="1">`,
-  ];
-  for (const tick of x.ticks) parts.push(`<line x1="${num(sx(tick.at))}" x2="${num(sx(tick.at))}" y1="${frame.top}" y2="${frame.bottom}"/>`);
-  for (const tick of y.ticks) parts.push(`<line x1="${frame.left}" x2="${frame.right}" y1="${num(sy(tick.at))}" y2="${num(sy(tick.at))}"/>`);
-  parts.push('</g>', `<g class="axes" stroke="#333333" stroke-width="1" fill="none">`);
-  parts.push(`<path d="M${frame.left} ${frame.top}V${frame.bottom}H${frame.right}"/>`);
-  for (const tick of x.ticks) parts.push(`<line x1="${num(sx(tick.at))}" x2="${num(sx(tick.at))}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/>`);
-  for (const tick of y.ticks) parts.push(`<line x1="${frame.left - 5}" x2="${frame.left}" y1="${num(sy(tick.at))}" y2="${num(sy(tick.at))}"/>`);
-  parts.push('</g>', `<g class="tick-labels" fill="#333333">`);
-  for (const tick of x.ticks) parts.push(`<text x="${num(sx(tick.at))}" y="${frame.bottom + 18}" text-anchor="middle">${escapeXml(tick.label)}</text>`);
-  for (const tick of y.ticks) parts.push(`<text x="${frame.left - 8}" y="${num(sy(tick.at) + 4)}" text-anchor="end">${escapeXml(tick.label)}</text>`);
-  parts.push('</g>');
-  if (xLabel) parts.push(`<text x="${num((frame.left + frame.right) / 2)}" y="${HEIGHT - 14}" text-anchor="middle" font-size="12">${escapeXml(truncate(xLabel, 80))}</text>`);
-  if (yLabel) {
-    const cy = num((frame.top + frame.bottom) / 2);
-    parts.push(`<text x="16" y="${cy}" transform="rotate(-90 16 ${cy})" text-anchor="middle" font-size="12">${escapeXml(truncate(yLabel, 50))}</text>`);
-  }
-  return { open: parts.join('\n'), sx, sy };
-}
-
-/**
- * The plot area as a nested <svg>: it clips what falls outside (a fixed yRange) without a
- * clipPath, whose id could clash when several charts are inlined in one HTML page.
- */
-function plotArea(frame: Frame, body: string[]): string {
-  const w = frame.right - frame.left;
-  const h = frame.bottom - frame.top;
-  // Markers on the frame's edge are allowed to show in full: the viewport is 6 px larger.
-  return [
-    `<svg x="${frame.left - 6}" y="${frame.top - 6}" width="${w + 12}" height="${h + 12}" viewBox="${frame.left - 6} ${frame.top - 6} ${w + 12} ${h + 12}" overflow="hidden">`,
-    ...body,
-    '</svg>',
-  ].join('\n');
-}
-
-function legend(frame: Frame, entries: Array<{ name: string; color: string; shape: Shape; line: boolean }>): string {
-  const x = frame.right + 16;
-  const parts: string[] = ['<g class="legend">'];
-  entries.forEach((entry, i) => {
-    const y = frame.top + 8 + i * 18;
-    parts.push(`<g class="legend-entry" fill="${entry.color}" stroke="${entry.color}">`);
-    if (entry.line) parts.push(`<line x1="${x}" x2="${x + 20}" y1="${y}" y2="${y}" stroke-width="2"/>`);
-    parts.push(marker(entry.shape, x + 10, y, 3.5, 'legend-marker'));
-    parts.push(`<text x="${x + 28}" y="${y + 4}" stroke="none" fill="#333333">${escapeXml(truncate(entry.name, 18))}</text>`, '</g>');
+/** `names` as given, a repeated name numbered, so each series or group keeps a legend entry of its own. */
+function distinct(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name} (${count})`;
   });
-  parts.push('</g>');
-  return parts.join('\n');
 }
 
-function svgFigure(title: string, svg: string, caption: string | undefined): Figure {
-  return withCaption({ title, mediaType: 'image/svg+xml', data: `${svg}\n` }, caption);
+/** Colour and shape scales over these legend entries, in their order, with the palette and shapes cycled. */
+function categories(domain: string[]) {
+  const cycle = <T>(values: readonly T[]): T[] => domain.map((_, i) => values[i % values.length]);
+  return {
+    color: { field: 'group', type: 'nominal' as const, scale: { domain, range: cycle(PALETTE) }, legend: { title: null } },
+    shape: { field: 'group', type: 'nominal' as const, scale: { domain, range: cycle(SHAPES) }, legend: { title: null } },
+  };
+}
+
+/** "3 points left out (not finite)", or undefined. */
+function leftOutNote(count: number, why: string): string | undefined {
+  return count > 0 ? `${count} point${count === 1 ? '' : 's'} left out (${why})` : undefined;
 }
 
 /**
- * Lines over x (reconstruction error against k, a spectrum, a loss curve), with a legend.
- * Short series (≤ 40 points) get a marker on every point. Non-finite points, and with
- * `logY` points with y ≤ 0, are left out and counted in a note on the chart.
+ * Lines over x (reconstruction error against k, a spectrum, a loss curve), with a legend, as
+ * a Vega-Lite chart (report/charts.ts). Short series (≤ 40 points) get a marker on every
+ * point. Non-finite points, and with `logY` points with y ≤ 0, are left out, break the line
+ * there, and are counted in a note under the title.
  */
 export function lineChart(title: string, series: LineSeries[], options: LineChartOptions = {}): Figure {
   const logY = options.logY ?? false;
@@ -431,94 +265,74 @@ export function lineChart(title: string, series: LineSeries[], options: LineChar
     checkRange(options.yRange, 'lineChart (yRange)');
     if (logY && options.yRange[0] <= 0) throw new Error(`lineChart: a log y axis needs a positive yRange (got [${options.yRange.join(', ')}]).`);
   }
+  const names = distinct(series.map((s) => s.name));
   let skipped = 0;
-  // Runs of drawable points; a left-out point breaks the line rather than bridging the gap.
-  const runs = series.map((s) => {
-    const pieces: Array<Array<[number, number]>> = [[]];
-    for (const [x, y] of s.points) {
+  const rows: Array<{ group: string; x: number; y: number; piece: string; order: number; marker: boolean }> = [];
+  series.forEach((s, i) => {
+    // A left-out point starts a new piece: the line breaks rather than bridging the gap.
+    let piece = 0;
+    s.points.forEach(([x, y], order) => {
       if (Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0)) {
-        pieces[pieces.length - 1].push([x, logY ? Math.log10(y) : y]);
+        rows.push({ group: names[i], x, y, piece: `${i}:${piece}`, order, marker: s.points.length <= MARKER_LIMIT });
       } else {
         skipped++;
-        if (pieces[pieces.length - 1].length > 0) pieces.push([]);
+        piece++;
       }
-    }
-    return pieces.filter((piece) => piece.length > 0);
+    });
   });
-  const drawn = runs.flat(2);
-  const xs = drawn.map(([x]) => x);
-  const ys = drawn.map(([, y]) => y);
-  const xAxis = linearAxis(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, false);
-  let yAxis: Axis;
-  if (logY) {
-    const [lo, hi] = options.yRange ?? (ys.length ? [10 ** Math.min(...ys), 10 ** Math.max(...ys)] : [1, 10]);
-    yAxis = logAxis(lo, hi, options.yRange !== undefined);
-  } else {
-    const [lo, hi] = options.yRange ?? (ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1]);
-    yAxis = linearAxis(lo, hi, options.yRange !== undefined);
-  }
-
-  const frame = plotFrame(series.length > 0);
-  const shell = chartShell(title, frame, xAxis, yAxis, options.xLabel, options.yLabel);
-  const body: string[] = [];
-  runs.forEach((pieces, i) => {
-    const { color, shape } = style(i);
-    body.push(`<g class="series" stroke="${color}" fill="${color}">`);
-    for (const piece of pieces) {
-      const points = piece.map(([x, y]) => `${num(shell.sx(x))},${num(shell.sy(y))}`).join(' ');
-      body.push(`<polyline fill="none" stroke-width="2" stroke-linejoin="round" points="${points}"/>`);
-    }
-    if (series[i].points.length <= MARKER_LIMIT) {
-      for (const piece of pieces) for (const [x, y] of piece) body.push(marker(shape, shell.sx(x), shell.sy(y), 3));
-    }
-    body.push('</g>');
-  });
-  const parts = [shell.open, plotArea(frame, body)];
-  if (series.length > 0) {
-    parts.push(legend(frame, series.map((s, i) => ({ name: s.name, ...style(i), line: true }))));
-  }
-  if (skipped > 0) {
-    const why = logY ? 'not finite or ≤ 0, so not on the log axis' : 'not finite';
-    parts.push(`<text class="note" x="${frame.right}" y="${HEIGHT - 4}" text-anchor="end" font-size="10" fill="#666666">${skipped} point${skipped === 1 ? '' : 's'} left out (${why})</text>`);
-  }
-  parts.push('</svg>');
-  return svgFigure(title, parts.join('\n'), options.caption);
+  const { color, shape } = categories(names);
+  // With nothing to draw, the axes still show (over a unit range).
+  const empty = rows.length === 0;
+  const x = { field: 'x', type: 'quantitative' as const, title: options.xLabel ?? null, scale: { zero: false, nice: false, padding: EDGE, ...(empty ? { domain: [0, 1] } : {}) } };
+  const yDomain = options.yRange ?? (empty ? (logY ? [1, 10] : [0, 1]) : undefined);
+  const y = {
+    field: 'y',
+    type: 'quantitative' as const,
+    title: options.yLabel ?? null,
+    scale: { ...(logY ? { type: 'log' as const } : { zero: false }), ...(yDomain ? { domain: yDomain, nice: false } : { padding: EDGE }) },
+  };
+  const note = leftOutNote(skipped, logY ? 'not finite or ≤ 0, so not on the log axis' : 'not finite');
+  return vegaLiteFigure(
+    title,
+    {
+      title: note ? { text: title, subtitle: note } : title,
+      width: PLOT_WIDTH,
+      height: PLOT_HEIGHT,
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color, detail: { field: 'piece' }, order: { field: 'order' } } },
+        { transform: [{ filter: 'datum.marker' }], mark: { type: 'point', filled: true, opacity: 1, size: 30, clip: true }, encoding: { x, y, color, shape } },
+      ],
+    },
+    options.caption,
+  );
 }
 
 /**
  * Points coloured (and shaped) by group, with a legend in order of first appearance, e.g.
- * a two-component PCA projection of the iris flowers. Non-finite points are left out and
- * counted in a note.
+ * a two-component PCA projection of the iris flowers, as a Vega-Lite chart. Non-finite
+ * points are left out and counted in a note under the title.
  */
 export function scatterPlot(title: string, points: ScatterPoint[], options: ScatterOptions = {}): Figure {
-  const groups: string[] = [];
-  const groupIndex = new Map<string, number>();
-  for (const p of points) {
-    if (!groupIndex.has(p.group)) {
-      groupIndex.set(p.group, groups.length);
-      groups.push(p.group);
-    }
-  }
+  const groups = [...new Set(points.map((p) => p.group))];
   const drawn = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  const skipped = points.length - drawn.length;
-  const xs = drawn.map((p) => p.x);
-  const ys = drawn.map((p) => p.y);
-  const xAxis = linearAxis(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, false);
-  const yAxis = linearAxis(ys.length ? Math.min(...ys) : 0, ys.length ? Math.max(...ys) : 1, false);
-  const frame = plotFrame(groups.length > 0);
-  const shell = chartShell(title, frame, xAxis, yAxis, options.xLabel, options.yLabel);
-  const body: string[] = [];
-  groups.forEach((group, i) => {
-    const { color, shape } = style(i);
-    body.push(`<g class="group" fill="${color}" fill-opacity="0.8" stroke="#ffffff" stroke-width="0.5">`);
-    for (const p of drawn) if (p.group === group) body.push(marker(shape, shell.sx(p.x), shell.sy(p.y), 3));
-    body.push('</g>');
-  });
-  const parts = [shell.open, plotArea(frame, body)];
-  if (groups.length > 0) parts.push(legend(frame, groups.map((name, i) => ({ name, ...style(i), line: false }))));
-  if (skipped > 0) {
-    parts.push(`<text class="note" x="${frame.right}" y="${HEIGHT - 4}" text-anchor="end" font-size="10" fill="#666666">${skipped} point${skipped === 1 ? '' : 's'} left out (not finite)</text>`);
-  }
-  parts.push('</svg>');
-  return svgFigure(title, parts.join('\n'), options.caption);
+  const note = leftOutNote(points.length - drawn.length, 'not finite');
+  const { color, shape } = categories(groups);
+  return vegaLiteFigure(
+    title,
+    {
+      title: note ? { text: title, subtitle: note } : title,
+      width: PLOT_WIDTH,
+      height: PLOT_HEIGHT,
+      data: { values: drawn.map((p) => ({ x: p.x, y: p.y, group: p.group })) },
+      mark: { type: 'point', filled: true, opacity: 0.8, size: 36, stroke: '#ffffff', strokeWidth: 0.5 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: options.xLabel ?? null, scale: { zero: false, padding: EDGE, ...(drawn.length === 0 ? { domain: [0, 1] } : {}) } },
+        y: { field: 'y', type: 'quantitative', title: options.yLabel ?? null, scale: { zero: false, padding: EDGE, ...(drawn.length === 0 ? { domain: [0, 1] } : {}) } },
+        color,
+        shape,
+      },
+    },
+    options.caption,
+  );
 }
