@@ -191,7 +191,7 @@ describe('mlgrade export: the student copy', () => {
     const classroom = JSON.parse(readFileSync(path.join(out, 'reports', 'out', 'classroom.json'), 'utf8')) as { max_score: number; status: string };
     expect(classroom.status).toBe('fail');
     expect(classroom.max_score).toBeCloseTo(visible.reduce((sum, c) => sum + c.maxScore, 0), 2);
-    for (const command of [['check'], ['gradescope', 'pca', '--out', 'x.zip'], ['export', 'pca', '--out', 'x'], ['batch', '--assignment', 'pca', '--out', 'x']]) {
+    for (const command of [['check'], ['gradescope', 'pca', '--out', 'x.zip'], ['export', 'pca', '--out', 'x'], ['batch', '--assignment', 'pca', '--out', 'x'], ['new', 'x', '--module', 'x.ts'], ['new-problem', 'pca', 'f']]) {
       const refused = run(['bin/mlgrade.js', ...command], { cwd: out });
       expect(refused.status, command.join(' ')).toBe(2);
       expect(refused.stderr).toMatch(/unknown command/);
@@ -199,6 +199,10 @@ describe('mlgrade export: the student copy', () => {
     const otherStudent = run(['bin/mlgrade.js', 'grade', 'pca', '--student', 'alice'], { cwd: out });
     expect(otherStudent.status).toBe(2);
     expect(otherStudent.stderr).toContain('one variant of the visible cases');
+    const otherHandout = run(['bin/mlgrade.js', 'handout', 'cnn-layers', '--student', 'alice'], { cwd: out });
+    expect(otherHandout.status).toBe(2);
+    expect(otherHandout.stderr).toContain("its handouts are that variant's");
+    expect(run(['bin/mlgrade.js', 'handout', 'cnn-layers'], { cwd: out }).stdout).toBe(readFileSync(path.join(out, 'handouts', 'cnn-layers.md'), 'utf8'));
   });
 
   it("the copy's engine is the course's, file for file", () => {

@@ -234,7 +234,6 @@ async function exportCommand(ids: string[], flags: { out: string; course?: strin
 type Scaffolder = typeof import('../scaffold/scaffold.ts');
 
 async function scaffoldCommand(run: (root: string, scaffold: Scaffolder) => ReturnType<Scaffolder['newProblem']>, next: string): Promise<number> {
-  if (STUDENT_COPY) throw new UsageError('this is a student copy of the course: scaffold problems in the course repository');
   const scaffold = await import('../scaffold/scaffold.ts');
   let done: ReturnType<Scaffolder['newProblem']>;
   try {
