@@ -70,6 +70,18 @@ describe('mlgrade check', () => {
     expect(byCheck['mistake harmless is caught']).toMatchObject({ ok: false, detail: 'double 2/2, hint NOT shown on any visible case' });
   });
 
+  it('fails a handout that names a variant parameter the assignment does not make, and passes it otherwise', async () => {
+    const root = tinyProject();
+    const { writeFileSync } = await import('node:fs');
+    const handoutRow = async () => (await checkAssignment(await loadAssignment('tiny', root), undefined, { problems: ['double'] })).find((r) => r.check === 'the handout renders for each student')!;
+    expect(await handoutRow()).toMatchObject({ ok: true, detail: '2 students (no variant parameters)' });
+    writeFileSync(path.join(root, 'assignments/tiny/handout.md.hbs'), 'Your k is {{variant.k}}.\n');
+    expect(await handoutRow()).toMatchObject({
+      ok: false,
+      detail: 'assignments/tiny/handout.md.hbs: names variant parameter "k", which the assignment\'s variant generator does not make (it has none)',
+    });
+  });
+
   it('fails an assignment whose reference loses points', async () => {
     const root = tinyProject();
     const { writeFileSync } = await import('node:fs');

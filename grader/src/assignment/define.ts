@@ -78,6 +78,11 @@ export interface CheckContext<A, O> extends CallRecord<A, O> {
   findings: Map<string, unknown>;
 }
 
+/** A case whose messages and output the student sees (the others are hidden, after the due date, …). */
+export function isVisibleCase(c: { visibility?: Visibility }): boolean {
+  return (c.visibility ?? 'visible') === 'visible';
+}
+
 export interface CaseSpec<A> {
   name: string;
   /** Default `visible`. */

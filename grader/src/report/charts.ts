@@ -86,8 +86,13 @@ export function renderVegaLite(spec: TopLevelSpec): string {
   }
 }
 
+/** A figure with its caption, if any (report/figures.ts builds its PNGs with it too). */
+export function withCaption(figure: Omit<Figure, 'caption'>, caption: string | undefined): Figure {
+  // Leaving the key out (rather than `caption: undefined`) keeps serialised Results identical.
+  return caption === undefined ? figure : { ...figure, caption };
+}
+
 /** A report figure from a Vega-Lite spec (its own `title` field is the figure's title unless the spec has one). */
 export function vegaLiteFigure(title: string, spec: TopLevelSpec, caption?: string): Figure {
-  const svg = renderVegaLite({ title, ...spec });
-  return caption === undefined ? { title, mediaType: 'image/svg+xml', data: `${svg}\n` } : { title, caption, mediaType: 'image/svg+xml', data: `${svg}\n` };
+  return withCaption({ title, mediaType: 'image/svg+xml', data: `${renderVegaLite({ title, ...spec })}\n` }, caption);
 }

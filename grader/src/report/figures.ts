@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import type { Figure } from '../result/schema.ts';
-import { vegaLiteFigure } from './charts.ts';
+import { vegaLiteFigure, withCaption } from './charts.ts';
 
 /**
  * Builders for the pictures that checks attach to visible cases (reconstructed images,
@@ -44,11 +44,6 @@ export interface ImageGridOptions {
 
 /** Separator colour of image grids: light, so it reads as paper rather than as ink. */
 const GAP_GRAY = 235;
-
-function withCaption(figure: Omit<Figure, 'caption'>, caption: string | undefined): Figure {
-  // Leaving the key out (rather than `caption: undefined`) keeps serialised Results identical.
-  return caption === undefined ? figure : { ...figure, caption };
-}
 
 function checkScale(scale: number, who: string): void {
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`${who}: scale must be a positive integer (got ${scale}).`);

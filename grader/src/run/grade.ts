@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, type ProblemSpec, type Variant } from '../assignment/define.ts';
+import { type AnyFunction, type CallRecord, type CaseSpec, COURSE_PACKAGES, type FollowUpRecord, isVisibleCase, type ProblemSpec, type Variant } from '../assignment/define.ts';
 import { AssignmentError, type LoadedAssignment, PROJECT_ROOT, STUDENT_COPY } from '../assignment/load.ts';
 import { caseContext, generateCalls } from '../cases/calls.ts';
 import { variantFor } from '../cases/variant.ts';
@@ -76,11 +76,6 @@ const MESSAGE_CHARS = 2000;
 /** A student copy's message for a case whose check needs an answer the copy has not recorded. */
 const COURSE_GRADER_ONLY =
   "checked by the course's grader: this check needs the reference solution's answer to inputs this copy of the course has not recorded (your own answers, for example), so it is not scored here";
-
-/** A case whose messages and output the student sees (the others are hidden, after the due date, …). */
-function isVisible(c: CaseSpec<unknown[]>): boolean {
-  return (c.visibility ?? 'visible') === 'visible';
-}
 
 function roundScore(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -185,8 +180,8 @@ class Grader {
     });
     if (this.session.tensorBackend) this.backend = this.session.tensorBackend;
     try {
-      const visible = this.steps(isVisible);
-      const others = this.steps((c) => !isVisible(c));
+      const visible = this.steps(isVisibleCase);
+      const others = this.steps((c) => !isVisibleCase(c));
       if (this.options.visibleOnly) {
         await (this.options.shareProcesses ? this.runShared(visible, []) : this.runSteps(visible));
         for (const { problem, cases } of others) for (const c of cases) this.skip(problem, c, `not run here: a ${c.visibility} case, graded only by the course's grader`);
@@ -210,7 +205,7 @@ class Grader {
     return this.options.problems
       .map((problem) => {
         const cases = (problem.cases as Array<CaseSpec<unknown[]>>).filter(include);
-        return { problem, cases: [...cases.filter(isVisible), ...cases.filter((c) => !isVisible(c))] };
+        return { problem, cases: [...cases.filter(isVisibleCase), ...cases.filter((c) => !isVisibleCase(c))] };
       })
       .filter(({ cases }) => cases.length > 0);
   }
@@ -321,7 +316,7 @@ class Grader {
    */
   private blockedBy(problem: ProblemSpec, c: CaseSpec<unknown[]>): string | undefined {
     for (const dependency of problem.dependsOn ?? []) {
-      const cases = [...(this.results.get(dependency)?.values() ?? [])].filter((other) => !isVisible(c) || other.visibility === 'visible');
+      const cases = [...(this.results.get(dependency)?.values() ?? [])].filter((other) => !isVisibleCase(c) || isVisibleCase(other));
       if (cases.some((other) => other.status !== 'pass')) return dependency;
     }
     return undefined;
@@ -378,7 +373,7 @@ class Grader {
       }
       records.push(record);
     }
-    const visible = (c.visibility ?? 'visible') === 'visible';
+    const visible = isVisibleCase(c);
     const seed = this.seedFor(problem, c);
     const context = caseContext(records, c.name, visible, seed, this.findings);
     const verdict = await this.check(problem, context);

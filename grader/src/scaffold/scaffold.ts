@@ -28,11 +28,10 @@ export interface Scaffolded {
 const ASSIGNMENT_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const MODULE_FILE = /^[A-Za-z_][\w-]*\.ts$/;
 const FUNCTION_NAME = /^[A-Za-z_$][\w$]*$/;
-/** Words a problem's function may not be called: its name becomes a binding in generated code. */
-const RESERVED = new Set(['default', 'reference', 'problem', 'defineAssignment', 'allClose', 'sameAs', 'vector', 'function', 'class', 'const', 'let', 'var', 'new', 'delete', 'import', 'export', 'return']);
-
-/** Reserved words an assignment id made into a binding could be. */
+/** JavaScript's reserved words: neither a function nor a binding made from an assignment id may be one. */
 const KEYWORDS = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'await']);
+/** The names the generated problem file binds besides the function's own. */
+const GENERATED_BINDINGS = ['reference', 'problem', 'allClose', 'sameAs', 'vector'];
 
 /** `powerIteration` → `power-iteration`. */
 export function kebab(name: string): string {
@@ -118,13 +117,19 @@ export default problem({
 `;
 }
 
+/** The Handlebars comments around the handout section new-problem writes (docs/authoring.md's runner replaces what lies between). */
+export function sectionMarkers(name: string): { open: string; close: string } {
+  return { open: `{{!-- problem ${name} (scaffolded by mlgrade new-problem) --}}`, close: `{{!-- end of problem ${name} --}}` };
+}
+
 function handoutSection(name: string): string {
+  const { open, close } = sectionMarkers(name);
   return `
-{{!-- problem ${name} (scaffolded by mlgrade new-problem) --}}
+${open}
 ## \`${name}(x, factor)\` — {{problems.${name}.points}} points
 
 PLACEHOLDER: what ${name} computes, in the lecture's notation, with a small worked example.
-{{!-- end of problem ${name} --}}
+${close}
 `;
 }
 
@@ -143,7 +148,9 @@ function moduleOf(root: string, assignment: string): string {
  * (above PROBLEMS_MARKER; without the marker, `manual` says what to add by hand).
  */
 export function newProblem(root: string, assignment: string, name: string): Scaffolded {
-  if (!FUNCTION_NAME.test(name) || RESERVED.has(name)) throw new ScaffoldError(`"${name}" is not a usable function name (a JavaScript identifier other than ${[...RESERVED].join(', ')})`);
+  if (!FUNCTION_NAME.test(name) || KEYWORDS.has(name) || GENERATED_BINDINGS.includes(name)) {
+    throw new ScaffoldError(`"${name}" is not a usable function name (a JavaScript identifier, not a reserved word, and none of ${GENERATED_BINDINGS.join(', ')})`);
+  }
   const module = moduleOf(root, assignment);
   const done: Scaffolded = { written: [], edited: [], manual: [] };
   const mistakeId = `${kebab(name)}-placeholder`;

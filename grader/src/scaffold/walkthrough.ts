@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sectionMarkers } from './scaffold.ts';
 
 /**
  * docs/authoring.md is a walkthrough and a script at once: its fenced blocks say what to run
@@ -65,11 +66,11 @@ export function replaceFunction(source: string, replacement: string, where: stri
 export function replaceSection(source: string, replacement: string, where: string): string {
   const name = /\{\{problems\.([A-Za-z_$][\w$]*)\./.exec(replacement)?.[1];
   if (!name) throw new WalkthroughError(`${where}: the block names no problem ({{problems.<name>.points}})`);
-  const open = source.indexOf(`{{!-- problem ${name} `);
-  const closing = `{{!-- end of problem ${name} --}}`;
-  const close = source.indexOf(closing, open);
+  const markers = sectionMarkers(name);
+  const open = source.indexOf(markers.open);
+  const close = source.indexOf(markers.close, open);
   if (open < 0 || close < 0) throw new WalkthroughError(`${where}: no scaffolded section for ${name} (made by mlgrade new-problem)`);
-  return `${source.slice(0, open)}${replacement.trimEnd()}${source.slice(close + closing.length)}`;
+  return `${source.slice(0, open)}${replacement.trimEnd()}${source.slice(close + markers.close.length)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { AssignmentSpec, CaseSpec, ProblemSpec } from '../assignment/define.ts';
-import { handoutContext, renderHandout } from '../assignment/handout.ts';
+import { type AssignmentSpec, type CaseSpec, isVisibleCase, type ProblemSpec } from '../assignment/define.ts';
+import { renderHandout } from '../assignment/handout.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
 import { formatScore } from '../report/format.ts';
 import { type Result, serializeResult, withoutTiming } from '../result/schema.ts';
@@ -233,7 +233,7 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   // cannot be fitted to the visible ones), and its check is shown to fail on at least one
   // wrong submission.
   const oneSided = selected.flatMap((p) => {
-    const visible = p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').length;
+    const visible = p.cases.filter(isVisibleCase).length;
     return visible === 0 ? [`${p.export} has no visible case`] : visible === p.cases.length ? [`${p.export} has no hidden case`] : [];
   });
   add('every problem has visible and hidden cases', oneSided.length === 0, oneSided.length === 0 ? counted(selected.length, 'problem') : oneSided.join('; '));
@@ -338,7 +338,7 @@ async function caseInputs(assignment: LoadedAssignment, problems: readonly Probl
  */
 function checkVariants(problems: readonly ProblemSpec[], inputs: CaseInputs, add: AddRow): void {
   const [first, second] = [...inputs.values()];
-  const visible = problems.flatMap((p) => p.cases.filter((c) => (c.visibility ?? 'visible') === 'visible').map((c) => `${p.export}\u0000${c.name}`));
+  const visible = problems.flatMap((p) => p.cases.filter(isVisibleCase).map((c) => `${p.export}\u0000${c.name}`));
   const shared = visible.filter((k) => first.get(k)!.key === second.get(k)!.key).map((k) => k.replace('\u0000', ' / '));
   const [a, b] = [...inputs.keys()];
   add(
@@ -361,7 +361,7 @@ function checkHandout(assignment: LoadedAssignment, students: readonly string[],
     return;
   }
   const variants = students.map((student) => {
-    const parameters = Object.entries(handoutContext(assignment, { student, seed: '0' }).variant).map(([name, value]) => `${name} = ${String(value)}`);
+    const parameters = Object.entries(variantFor(assignment.spec, student, '0')).map(([name, value]) => `${name} = ${String(value)}`);
     return parameters.length > 0 ? `${student}: ${parameters.join(', ')}` : '';
   });
   add(check, true, variants.some(Boolean) ? variants.join('; ') : `${students.length} students (no variant parameters)`);
