@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultSchema } from '../src/result/schema.ts';
+import { DEFAULT_CHECK_STUDENTS } from '../src/selftest/check.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
 function mlgrade(...args: string[]) {
@@ -52,6 +53,8 @@ describe('the mlgrade command', () => {
     const fewStudents = mlgrade('check', 'cnn-layers', '--students', '1');
     expect(fewStudents.code).toBe(2);
     expect(fewStudents.stderr).toContain('--students takes a whole number ≥ 2, not "1"');
+    // The command's default is the self-check's own (written twice: the CLI does not load the grader for --help).
+    expect(mlgrade('check', '--help').stdout.replace(/\s+/g, ' ')).toContain(`(default: "${DEFAULT_CHECK_STUDENTS}")`);
     const unnamed = mlgrade('check', '--problem', 'svd');
     expect(unnamed.code).toBe(2);
     expect(unnamed.stderr).toContain('--problem names problems of one assignment');

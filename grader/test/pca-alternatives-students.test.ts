@@ -7,8 +7,8 @@ import { PROJECT_ROOT } from './helpers.ts';
 
 // A correct answer must not lose points to one student's inputs: the reference and every
 // correct alternative to it in the tests get full marks on every case, visible and hidden,
-// for 50 student ids (\`mlgrade check\` grades the reference through the sandbox for 10;
-// \`--students 50\` takes pca's check from 45 s to 137 s). The checks are replayed in this process (the same seeds, reference answers,
+// for 50 student ids (\`mlgrade check\` checks the reference for 50 ids too, 5 of them through
+// the sandbox, but its two MNIST cases for 10 only: here they get 50). The checks are replayed in this process (the same seeds, reference answers,
 // output schemas, checks and detectors as grading; see selftest/replay.ts) — these are
 // trusted fixtures, and a process per call would make 50 students cost an hour. Grading
 // through the sandbox, with other gradings beside it, is in pca-alternatives.test.ts.

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
+import { variantFor } from '../src/cases/variant.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { affectedProblems, checkAssignment, checkTolerances, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
-import { hasNumbers, nudgeAnswer, scrambleAnswer } from '../src/selftest/perturb.ts';
+import { affectedProblems, checkAssignment, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { checkTolerances } from '../src/selftest/tolerance.ts';
+import { hasNumbers, moveBy, nudgeAnswer, scrambleAnswer, signOf } from '../src/selftest/perturb.ts';
 import { TOOL_VERSION } from '../src/run/version.ts';
 import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
@@ -58,9 +60,11 @@ describe('mlgrade check', () => {
     const assignment = await loadAssignment('tiny', tinyProject());
     const rows = await checkAssignment(assignment);
     const byCheck = Object.fromEntries(rows.map((r) => [r.check, r]));
-    expect(byCheck['reference scores full marks for 10 students']).toMatchObject({ ok: true, detail: '2/2 each' });
+    expect(byCheck['reference scores full marks for 5 students']).toMatchObject({ ok: true, detail: '2/2 each' });
+    expect(byCheck['reference keeps full marks for 45 more students, replayed']).toMatchObject({ ok: true, detail: 'selfcheck-6 to selfcheck-50' });
     const more = await checkAssignment(assignment, undefined, { students: 12, problems: ['double'] });
-    expect(more.find((r) => r.check.startsWith('reference scores full marks'))).toMatchObject({ check: 'reference scores full marks for 12 students', ok: true });
+    expect(more.find((r) => r.check.startsWith('reference scores full marks'))).toMatchObject({ check: 'reference scores full marks for 5 students', ok: true });
+    expect(more.find((r) => r.check.includes('replayed'))).toMatchObject({ check: 'reference keeps full marks for 7 more students, replayed', ok: true, detail: 'selfcheck-6 to selfcheck-12' });
     expect(byCheck['grading twice gives identical Results'].ok).toBe(true);
     expect(byCheck['starter scores 0 and grading completes']).toMatchObject({ ok: true, detail: '0/2' });
     expect(byCheck['mistake files match the declared mistakes']).toMatchObject({ ok: false, detail: 'files not declared in assignment.ts: stray' });
@@ -99,10 +103,12 @@ function looseProject(): string {
   return tempDir({
     'assignments/loose/assignment.ts': `
       import { defineAssignment, problem } from ${src('assignment/define.ts')};
-      import { pass, fail } from ${src('checks/verdict.ts')};
+      import { allOf, pass, fail } from ${src('checks/verdict.ts')};
+      import { allClose } from ${src('checks/allclose.ts')};
       import { finiteNumber, vector } from ${src('checks/values.ts')};
       import * as reference from '../../solutions/loose/main.ts';
       const cases = [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }, { name: 'b', visibility: 'hidden' as const, args: (rng) => [rng.uniform(1, 2)] }];
+      const pairs = [{ name: 'p', args: (rng) => [rng.uniform(1, 2)] }];
       export default defineAssignment({
         id: 'loose', title: 'Loose', module: 'main.ts',
         problems: [
@@ -114,6 +120,18 @@ function looseProject(): string {
             check: ({ args, output }) => (output.every((v, i) => v === args[0][i]) ? pass() : fail('not a copy')) }),
           problem({ export: 'floor', title: 'Floor', points: 1, reference: reference.floor, output: finiteNumber, cases,
             check: ({ args, output }) => (output === Math.floor(10 * args[0]) ? pass() : fail('not the floor')) }),
+          // States rtol 1e-3, but holds the answer only to 50 %.
+          problem({ export: 'lax', title: 'Lax', points: 1, reference: reference.lax, output: vector, cases: pairs,
+            check: ({ output, expected }) => {
+              allClose(output, expected, { rtol: 1e-3, atol: 0 });
+              return output.every((v, i) => Math.abs(v - expected[i]) <= 0.5 * Math.abs(expected[i])) ? pass() : fail('far off');
+            } }),
+          // States rtol 1e-3, but also wants the sum to 1e-9.
+          problem({ export: 'strict', title: 'Strict', points: 1, reference: reference.strict, output: vector, cases: pairs,
+            check: ({ output, expected }) => allOf([
+              allClose(output, expected, { rtol: 1e-3, atol: 0 }),
+              Math.abs(output[0] + output[1] - expected[0] - expected[1]) <= 1e-9 ? pass() : fail('the sum is off'),
+            ]) }),
         ],
       });
     `,
@@ -123,6 +141,8 @@ function looseProject(): string {
       'export function third(x: number): number { return x / 3; }',
       'export function copy(x: number[]): number[] { return [...x]; }',
       'export function floor(x: number): number { return Math.floor(10 * x); }',
+      'export function lax(x: number): number[] { return [x / 3, x / 7]; }',
+      'export function strict(x: number): number[] { return [x / 3, x / 7]; }',
     ].join('\n'),
   });
 }
@@ -155,11 +175,64 @@ function thinProject(): string {
   });
 }
 
+/** One problem whose check fails for one value of the student's variant, named by FRAGILE_X. */
+function fragileProject(): string {
+  return tempDir({
+    'assignments/fragile/assignment.ts': `
+      import { defineAssignment, problem } from ${src('assignment/define.ts')};
+      import { fail, pass } from ${src('checks/verdict.ts')};
+      import { finiteNumber } from ${src('checks/values.ts')};
+      import * as reference from '../../solutions/fragile/main.ts';
+      export default defineAssignment({
+        id: 'fragile', title: 'Fragile', module: 'main.ts',
+        variant: (rng) => ({ x: rng.int(0, 999) }),
+        problems: [problem({
+          export: 'same', title: 'Same', points: 1, reference: reference.same, output: finiteNumber,
+          cases: [
+            { name: 'mine', args: (rng, variant) => [variant.x as number] },
+            { name: 'costly', checkStudents: 7, args: (rng, variant) => [1000 + (variant.x as number)] },
+            { name: 'hidden', visibility: 'hidden', args: (rng) => [rng.uniform(1, 2)] },
+          ],
+          check: ({ args, output }) => (String(args[0] % 1000) === process.env.FRAGILE_X ? fail('unlucky') : output === args[0] ? pass() : fail('not the same')),
+          mistakes: [{ id: 'zero', hint: 'Not zero.', matches: ({ output }) => output === 0 }],
+        })],
+      });
+    `,
+    'assignments/fragile/handout.md.hbs': '# {{{title}}}\n',
+    'assignments/fragile/mistakes/zero.ts': 'export function same(x: number): number { return 0 * x; }\n',
+    'solutions/fragile/main.ts': 'export function same(x: number): number { return x; }\n',
+    'starter/fragile/main.ts': "export function same(x: number): number { throw new Error('no'); }\n",
+  });
+}
+
+describe('mlgrade check: the reference for many students', () => {
+  it('fails when a replayed student\'s variant makes the reference lose points, naming the student and the case; a case that declares checkStudents is replayed for that many in all', async () => {
+    const assignment = await loadAssignment('fragile', fragileProject());
+    const x = (student: string) => String(variantFor(assignment.spec, student, '0').x);
+    const sandboxed = new Set(['selfcheck-1', 'selfcheck-2', 'selfcheck-3', 'selfcheck-4', 'selfcheck-5'].map(x));
+    // A student past the sandboxed five, past the costly case's seven, whose x no other of the first 12 shares.
+    const unlucky = Array.from({ length: 40 }, (_, i) => `selfcheck-${i + 8}`).find((s, _, all) => !sandboxed.has(x(s)) && all.filter((t) => x(t) === x(s)).length === 1 && ['selfcheck-6', 'selfcheck-7'].every((t) => x(t) !== x(s)))!;
+    const row = async (students: number, full?: boolean) => (await checkAssignment(assignment, undefined, { students, full })).find((r) => r.check.includes('replayed'))!;
+    vi.stubEnv('FRAGILE_X', x(unlucky));
+    try {
+      expect(await row(50)).toMatchObject({ ok: false, detail: `${unlucky}: same / mine: unlucky` });
+      vi.stubEnv('FRAGILE_X', x('selfcheck-7'));
+      // selfcheck-7 meets it in both cases: in "costly" too, as the seventh student.
+      expect((await row(7)).detail).toBe('selfcheck-7: same / mine: unlucky; selfcheck-7: same / costly: unlucky');
+      vi.stubEnv('FRAGILE_X', '');
+      expect(await row(50)).toMatchObject({ ok: true, detail: 'selfcheck-6 to selfcheck-50; 1 case declares fewer students in all (checkStudents; --full checks every one): same / costly (7)' });
+      expect((await row(50, true)).detail).toBe('selfcheck-6 to selfcheck-50');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 120_000);
+});
+
 describe('mlgrade check: variants, cases and timeouts', () => {
   it('fails visible inputs every student shares and a problem without hidden cases; warns of a timeout with little room', async () => {
     const rows = await checkAssignment(await loadAssignment('thin', thinProject()));
     const byCheck = Object.fromEntries(rows.map((r) => [r.check, r]));
-    expect(byCheck['reference scores full marks for 10 students'].ok).toBe(true);
+    expect(byCheck['reference scores full marks for 5 students'].ok).toBe(true);
     expect(byCheck['two students get different visible inputs']).toMatchObject({ ok: false, detail: '0 of 2 visible cases differ between selfcheck-1 and selfcheck-2; the same for both: same / fixed, slow / fixed' });
     expect(byCheck['every problem has visible and hidden cases']).toMatchObject({ ok: false, detail: 'same has no hidden case' });
     const timeouts = byCheck["timeouts are at least 5× the reference's time"];
@@ -170,17 +243,37 @@ describe('mlgrade check: variants, cases and timeouts', () => {
 });
 
 describe('mlgrade check: tolerance sanity', () => {
-  it('fails a check that accepts everything and one that loses points to rounding, naming the problem; exact answers are kept', async () => {
+  it('fails a check that accepts everything, one that loses points to rounding, one that does not hold answers to its stated tolerance and one stricter than it, naming each; exact answers are kept', async () => {
     const rows: Array<{ check: string; ok: boolean; detail: string }> = [];
-    await checkTolerances(await loadAssignment('loose', looseProject()), (check, ok, detail) => rows.push({ check, ok, detail }));
+    await checkTolerances(await loadAssignment('loose', looseProject()), (check, ok, detail) => rows.push({ check, ok, detail }), { student: 'selfcheck-1', secret: 'mlgrade-self-check' });
     expect(rows).toEqual([
-      { check: 'answers nudged at rounding level (1e-13) keep full marks', ok: false, detail: 'third / a: not a third; third / b: not a third' },
+      { check: 'answers nudged at rounding level keep full marks', ok: false, detail: 'third / a: not a third; third / b: not a third (moved by 1e-13)' },
       {
         check: 'every check rejects scrambled answers',
         ok: false,
         detail: "anything gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything",
       },
+      {
+        check: 'answers moved 1.5× their stated tolerance lose points',
+        ok: false,
+        detail: 'lax / p kept full marks with result (rtol 0.001, atol 0.00) moved 1.5× the tolerance its check states: the check does not hold the answer to it',
+      },
+      {
+        check: 'answers moved 0.1× their stated tolerance keep full marks',
+        ok: false,
+        detail: 'strict / p lost points with result (rtol 0.001, atol 0.00) moved 0.1× the stated tolerance: the sum is off',
+      },
     ]);
+  });
+
+  it('moveBy: 1.5× a tolerance is beyond it, even where the tolerance is 0 or below a float32\'s resolution; 0.1× is within', () => {
+    for (const [e, t, float32] of [[0.3, 1e-6, false], [-2, 0, false], [0, 0, false], [Math.fround(0.7), 1e-12, true], [Math.fround(1e-30), 1e-40, true]] as const) {
+      const beyond = moveBy(e, t, 1.5, float32);
+      expect(Math.abs(beyond - e)).toBeGreaterThan(t);
+      if (float32) expect(Math.fround(beyond)).toBe(beyond);
+      expect(Math.abs(moveBy(e, t, 0.1, float32) - e)).toBeLessThanOrEqual(t);
+    }
+    expect(moveBy(0.3, 1e-6, 1.5, false)).toBeCloseTo(0.3 + signOf(0.3) * 1.5e-6, 15);
   });
 
   it('the nudge keeps signs, zeros and integers and moves by at most its size; the scramble moves every number far', () => {
@@ -274,10 +367,10 @@ describe('mlgrade check: what a mistake is graded on', () => {
     // octuple and negate have no declared mistake: one row fails, and so does the check.
     expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
     const lines = text.trimEnd().split('\n');
-    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(14);
+    expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(17);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
     expect(lines.at(-3)).toMatch(/^time {2}chain {10}\d+\.\d s {2,}mistakes graded only on the problems they can affect \(--full: all\)$/);
-    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 14 passed, 1 failed']);
+    expect(lines.slice(-2)).toEqual(['mlgrade check: some checks FAILED', 'check: 17 passed, 1 failed']);
   });
 
   it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
@@ -292,7 +385,7 @@ describe('mlgrade check: what a mistake is graded on', () => {
     expect(lines.slice(4, 8)).toEqual([
       '| assignment | checks | passed | failed | warnings | time |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      expect.stringMatching(/^\| `chain` \| 15 \| 14 \| 1 \| 0 \| \d+\.\d s \|$/),
+      expect.stringMatching(/^\| `chain` \| 18 \| 17 \| 1 \| 0 \| \d+\.\d s \|$/),
       expect.stringMatching(/^\| `missing` \| 1 \| 0 \| 1 \| 0 \| \d+\.\d s \|$/),
     ]);
     expect(lines.slice(9)).toEqual([

@@ -85,6 +85,11 @@ describe('tensors and models as data', () => {
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
     await expect(encodeValue(cyclic)).rejects.toThrow('the value contains a cycle');
+    // A part that two branches share is not a cycle, though the branches are encoded side by side.
+    const shared = { labels: [1, 2] };
+    const t = tf.scalar(3);
+    expect(await encodeValue([[t, shared], [t, shared]])).toMatchObject([[{ __mlgrade: 'tensor' }, shared], [{ __mlgrade: 'tensor' }, shared]]);
+    t.dispose();
     const disposed = tf.scalar(1);
     disposed.dispose();
     await expect(encodeValue(disposed)).rejects.toThrow('a returned tensor was already disposed');

@@ -109,6 +109,13 @@ export interface CaseSpec<A> {
    * test (a correct answer moved by rounding must keep full marks everywhere else).
    */
   exact?: true;
+  /**
+   * How many student ids `mlgrade check` checks the reference on this case for, when fewer
+   * than it checks (default: all of `--students`, 50; the first 10 are graded in the sandbox
+   * whatever this says). For a case that costs seconds for each student, such as training a
+   * network or an SVD of real data; say why beside it. `mlgrade check --full` ignores it.
+   */
+  checkStudents?: number;
 }
 
 export interface MistakeSpec<A, O> {
@@ -252,6 +259,7 @@ const caseSchema = z
     calls: fn('a calls generator').optional(),
     seedGroup: z.string({ error: 'expected a group name' }).min(1, { error: 'expected a group name' }).optional(),
     exact: z.literal(true, { error: 'expected true or nothing' }).optional(),
+    checkStudents: z.int({ error: 'expected a whole number' }).min(1, { error: 'expected at least 1' }).optional(),
   })
   .refine((c) => (c.args === undefined) !== (c.calls === undefined), { error: 'give exactly one of `args` and `calls`' });
 

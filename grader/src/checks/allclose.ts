@@ -24,6 +24,33 @@ interface Mismatch {
   absError: number;
 }
 
+/** One comparison allClose made, as observeAllClose reports it. */
+export interface ObservedComparison {
+  got: Nested;
+  expected: Nested;
+  rtol: number;
+  atol: number;
+  name: string;
+}
+
+let observer: ((comparison: ObservedComparison) => void) | undefined;
+
+/**
+ * Runs `during` and reports every allClose comparison made meanwhile to `watch` (`mlgrade
+ * check` learns the tolerances a check states this way: selftest/replay.ts). Watching never
+ * changes a verdict. Replays run one case at a time; a second watcher replaces the first until
+ * it ends.
+ */
+export async function observeAllClose<T>(watch: (comparison: ObservedComparison) => void, during: () => T | Promise<T>): Promise<T> {
+  const previous = observer;
+  observer = watch;
+  try {
+    return await during();
+  } finally {
+    observer = previous;
+  }
+}
+
 const DEFAULT_RTOL = 1e-6;
 const DEFAULT_ATOL = 1e-9;
 
@@ -55,6 +82,7 @@ export function allClose(got: Nested, expected: Nested, options: AllCloseOptions
   const rtol = options.rtol ?? DEFAULT_RTOL;
   const atol = options.atol ?? DEFAULT_ATOL;
   const name = options.name ?? 'result';
+  observer?.({ got, expected, rtol, atol, name });
   const mismatches: Mismatch[] = [];
   let count = 0;
   let maxAbs = 0;

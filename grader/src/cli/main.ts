@@ -473,11 +473,12 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .command('check')
     .description('self-test the grader: reference full marks, starter zero, every declared mistake caught, deterministic')
     .argument('[assignment...]', 'assignment ids (default: all)')
-    .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it)')
+    .option('--full', 'grade every problem for every declared mistake (default: only the problems a mistake can affect: its own and those that depend on it), and check every case for every student id (default: a case may declare fewer, checkStudents)')
     .option('--summary <file>', 'also write a Markdown summary (a table per assignment and every failure) to this file, e.g. for a course log')
     .option('--problem <name...>', 'check only these problems of one assignment (its reference, starter, mistakes, variants, timeouts, tolerances): the quick loop while writing a problem')
-    .option('--students <n>', 'grade the reference for this many student ids (at least 2)', '10')
-    .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md\n  npm run check -- cnn-layers --students 50')
+    // The default is DEFAULT_CHECK_STUDENTS (selftest/check.ts, not imported here: it loads the grader).
+    .option('--students <n>', 'check the reference for this many student ids (at least 2): the first 5 graded in the sandbox, the others replayed in this process', '50')
+    .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md\n  npm run check -- cnn-layers --students 300')
     .action(
       exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[]; students: string }) => {
         if (flags.problem && ids.length !== 1) throw new UsageError('--problem names problems of one assignment: name that assignment, e.g. mlgrade check pca --problem powerIteration');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type BackendReport, initTensorBackend, tfjsNodeUrl } from '../tensor/backend.ts';
 
 export { tfjsNodeUrl };
-import { cloneForReference, type Created, createdNothing, decodeValue, disposeCreated, encodeValue } from '../tensor/serialize.ts';
+import { cloneForReference, collectTensors, type Created, createdNothing, decodeValue, disposeCreated, encodeValue } from '../tensor/serialize.ts';
 
 /**
  * The grader's side of tensor problems, loaded only for assignments with `tensors: true`
@@ -16,6 +16,17 @@ export interface TensorCase {
   forReference(args: unknown[]): unknown[];
   /** Rebuilds the student's returned tensors and models in the grader's own backend. */
   decode(value: unknown): Promise<unknown>;
+  /**
+   * Frees every tensor and model inside a value now (a trusted function's answer once it has
+   * been encoded, in selftest/replay.ts), not only when the case ends: models hold variables,
+   * which no scope frees.
+   */
+  release(value: unknown): void;
+  /**
+   * A copy of a float32 tensor with `move` applied to each value, freed when the case ends; any
+   * other value, undefined (selftest/perturb.ts moves the numbers of answers).
+   */
+  mapFloats: (value: unknown, move: (x: number) => number) => tf.Tensor | undefined;
   end(): void;
 }
 
@@ -30,6 +41,15 @@ export function beginTensorCase(): TensorCase {
     encode: async (args) => (await encodeValue(args)) as unknown[],
     forReference: (args) => cloneForReference(args),
     decode: (value) => decodeValue(value, created),
+    release: (value) => disposeCreated(collectTensors(value, createdNothing())),
+    mapFloats: (value, move) => {
+      if (!(value instanceof tf.Tensor)) return undefined;
+      const tensor = value as tf.Tensor;
+      if (tensor.dtype !== 'float32') return undefined;
+      const moved = tf.tensor(Float32Array.from(tensor.dataSync(), move), tensor.shape, 'float32');
+      created.tensors.push(moved);
+      return moved;
+    },
     end: () => {
       disposeCreated(created);
       tf.engine().endScope();

@@ -13,8 +13,8 @@ import { DEFAULT_TIMEOUT_MS, gradeSubmission } from '../run/grade.ts';
 import { TOOL_VERSION } from '../run/version.ts';
 import { GradingPool } from '../run/grading-pool.ts';
 import { buildMistakeSubmission } from './mistake-submission.ts';
-import { mistakeFunctions, mistakeImplementation, referenceImplementation, replayChecks, replayMemory } from './replay.ts';
-import { hasNumbers, nudgeAnswer, scrambleAnswer } from './perturb.ts';
+import { mistakeFunctions, mistakeImplementation, referenceImplementation, replayChecks, type ReplayMemory, replayMemory } from './replay.ts';
+import { type AddRow, checkTolerances } from './tolerance.ts';
 
 export interface CheckRow {
   assignment: string;
@@ -25,11 +25,13 @@ export interface CheckRow {
   warning?: boolean;
 }
 
-/** How many student ids the reference is graded for by default (`--students`). */
-export const DEFAULT_CHECK_STUDENTS = 10;
+/** How many student ids the reference is checked for by default (`--students`). */
+export const DEFAULT_CHECK_STUDENTS = 50;
+/** How many of them are graded end to end, in the sandbox; the others are replayed in this process. */
+export const SANDBOXED_STUDENTS = 5;
 /** The student ids of a self-check: selfcheck-1, selfcheck-2, … */
 export const selfCheckStudents = (count: number): string[] => Array.from({ length: count }, (_, i) => `selfcheck-${i + 1}`);
-export const SELF_CHECK_STUDENTS = selfCheckStudents(DEFAULT_CHECK_STUDENTS);
+export const SELF_CHECK_STUDENTS = selfCheckStudents(SANDBOXED_STUDENTS);
 /** A fixed secret, so self-check runs are reproducible whatever the environment holds. */
 const SELF_CHECK_SECRET = 'mlgrade-self-check';
 
@@ -59,8 +61,6 @@ async function inOrder<T, R>(items: readonly T[], limit: number, work: (item: T)
   return results;
 }
 
-/** Adds a row of the table; `warning` marks a row that holds but needs the instructor's eye. */
-type AddRow = (check: string, ok: boolean, detail: string, warning?: boolean) => void;
 
 type Grade = (submissionDir: string, options?: { student?: string; problems?: readonly string[] }) => Promise<Result>;
 
@@ -119,7 +119,11 @@ export interface CheckOptions {
    * check still decides (npm test runs it).
    */
   problems?: readonly string[];
-  /** Grade the reference for this many student ids (default DEFAULT_CHECK_STUDENTS; at least 2). */
+  /**
+   * Check the reference for this many student ids (default DEFAULT_CHECK_STUDENTS; at least 2):
+   * the first SANDBOXED_STUDENTS graded in the sandbox, the others replayed in this process
+   * (every problem, unless it declares fewer in `checkStudents` and `full` is not set).
+   */
   students?: number;
 }
 
@@ -195,7 +199,8 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
   // 1. The reference earns full marks for every student variant.
   // 2. Grading is deterministic apart from timing: the first student is graded twice.
   // 3. The starter scores zero and grading completes.
-  const students = selfCheckStudents(options.students ?? DEFAULT_CHECK_STUDENTS);
+  const everyone = selfCheckStudents(options.students ?? DEFAULT_CHECK_STUDENTS);
+  const students = everyone.slice(0, SANDBOXED_STUDENTS);
   const runs = [...students.map((student) => ({ dir: assignment.solutionDir, student })), { dir: assignment.solutionDir, student: students[0] }, { dir: assignment.starterDir, student: students[0] }];
   const results = await inOrder(runs, limit, ({ dir, student }) => grade(dir, { student, problems: only }));
   const starter = results.pop()!;
@@ -206,6 +211,11 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
     .filter(({ result }) => result.score !== result.maxScore)
     .map(({ result, student }) => `${student}: ${formatScore(result.score)}/${formatScore(result.maxScore)} (${result.loadError ?? firstLoss(result)})`);
   add(`reference scores full marks for ${students.length} students`, lost.length === 0, lost.length === 0 ? `${formatScore(reference.maxScore)}/${formatScore(reference.maxScore)} each` : lost.join('; '));
+
+  // The in-process replays below (students, hint matrix, tolerances) share one student and its
+  // remembered answers, so that the reference answers each of that student's cases once.
+  const replayed = { student: everyone[students.length] ?? students[0], memory: replayMemory() };
+  await checkReplayedStudents(assignment, selected, everyone.slice(students.length), options.full === true, add, replayed.memory);
 
   const same = serializeResult(withoutTiming(again)) === serializeResult(withoutTiming(reference));
   add('grading twice gives identical Results', same, same ? 'byte-identical apart from timing' : 'the two Results differ');
@@ -270,18 +280,18 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
 
   // 7. No declared hint fires on another mistake's submission: a wrong hint sends a student to
   // fix what is not broken. Grading shows the first matching hint of visible cases only, so
-  // for assignments without tensors every detector is also replayed in this process on every
-  // case, visible and hidden, of the functions each mistake replaces.
+  // every detector is also replayed in this process on every case, visible and hidden, of the
+  // functions each mistake replaces (sharing the reference's answers and the generated inputs).
+  const { memory } = replayed;
   const firedOn = new Map<string, Set<string>>(mistakes.map((id) => [id, new Set<string>()]));
   const fired = (hint: string, on: string): void => {
     firedOn.get(hint)?.add(on);
   };
   for (const [index, id] of mistakes.entries()) {
     for (const p of mistakeResults[index].problems) for (const c of p.cases) if (c.mistake && c.mistake !== id) fired(c.mistake, `${id} (${p.name} / ${c.name})`);
-    if (spec.tensors) continue;
     const implementation = await mistakeImplementation(assignment, id);
     const replaced = Object.keys(await mistakeFunctions(assignment, id));
-    const cases = await replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, problems: replaced });
+    const cases = await replayChecks({ assignment, implementation, student: replayed.student, secret: SELF_CHECK_SECRET, memory, problems: spec.problems.filter((p) => replaced.includes(p.export) || (p.followUp && replaced.includes(p.followUp.export))).map((p) => p.export) });
     for (const c of cases) for (const other of c.matches) if (other !== id) fired(other, `${id} (${c.problem} / ${c.caseName})`);
   }
   for (const id of mistakes) {
@@ -289,12 +299,39 @@ async function checkWith(assignment: LoadedAssignment, grade: Grade, limit: numb
     add(`hint ${id} fires on no other mistake`, others.length === 0, others.length === 0 ? `checked on ${counted(mistakes.length - 1, 'other mistake')}` : `also fired on ${others.join('; ')}`);
   }
 
-  // 8. Tolerance sanity.
-  if (spec.tensors) {
-    add('tolerance sanity', true, 'not run: checks of tensor assignments are not replayed in one process yet');
-  } else {
-    await checkTolerances(assignment, add, only);
+  // 8. Tolerance sanity (selftest/tolerance.ts), with the reference answers and inputs the hint matrix computed.
+  await checkTolerances(assignment, add, { only, student: replayed.student, secret: SELF_CHECK_SECRET, memory });
+}
+
+/**
+ * The reference's checks replayed in this process for more student ids than the sandbox
+ * grades (selftest/replay.ts: the same seeds, schemas, checks and detectors, at the cost of a
+ * function call): every student's variant of every case must keep full marks. A case whose
+ * inputs every student shares (a photo, a real data set) runs once. A case that declares
+ * `checkStudents` is checked for that many ids in all (the sandbox's included), unless `full`.
+ */
+async function checkReplayedStudents(assignment: LoadedAssignment, problems: readonly ProblemSpec[], students: readonly string[], full: boolean, add: AddRow, firstMemory: ReplayMemory): Promise<void> {
+  if (students.length === 0) return;
+  const implementation = await referenceImplementation(assignment);
+  const seen = new Set<string>();
+  const lost: string[] = [];
+  /** How many of these students a case is replayed for (the sandbox graded SANDBOXED_STUDENTS already). */
+  const count = (c: CaseSpec<unknown[]>): number => (full || c.checkStudents === undefined ? students.length : Math.max(0, Math.min(students.length, c.checkStudents - SANDBOXED_STUDENTS)));
+  for (const [index, student] of students.entries()) {
+    const mine = problems.filter((p) => p.cases.some((c) => index < count(c))).map((p) => p.export);
+    if (mine.length === 0) break;
+    // A memory per student: the reference answers once per call (as the answer and as `expected`).
+    const cases = await replayChecks({ assignment, implementation, student, secret: SELF_CHECK_SECRET, memory: index === 0 ? firstMemory : replayMemory(), skipSeenInputs: seen, problems: mine, include: (_p, c) => index < count(c) });
+    for (const c of cases) if (c.score < 1) lost.push(`${student}: ${c.problem} / ${c.caseName}: ${c.message.split('\n')[0]}`);
   }
+  const capped = problems.flatMap((p) => p.cases.filter((c) => count(c) < students.length).map((c) => `${p.export} / ${c.name} (${SANDBOXED_STUDENTS + count(c)})`));
+  add(
+    `reference keeps full marks for ${students.length} more students, replayed`,
+    lost.length === 0,
+    lost.length > 0
+      ? lost.join('; ')
+      : `${students[0]} to ${students.at(-1)!}${capped.length > 0 ? `; ${counted(capped.length, 'case')} ${capped.length === 1 ? 'declares' : 'declare'} fewer students in all (checkStudents; --full checks every one): ${capped.join(', ')}` : ''}`,
+  );
 }
 
 /** Per student, per case (`problem\u0000case`): a key of the generated inputs and how many calls the case makes. */
@@ -396,49 +433,6 @@ function checkTimeouts(problems: readonly ProblemSpec[], references: readonly Re
   const warning = tight.length > 0;
   const on = backend === 'none' ? '' : ` (${backend} backend)`;
   add(`timeouts are at least ${TIMEOUT_HEADROOM}× the reference's time`, true, warning ? `WARNING${on}: ${tight.join('; ')}` : `${counted(problems.length, 'problem')}${on}`, warning);
-}
-
-/** How far mlgrade check moves the reference's answers to stand for rounding: about 450 units in the last place. */
-export const ROUNDING_LEVEL = 1e-13;
-
-/**
- * The reference's answers replayed through each problem's output schema and check in this
- * process, every case, visible and hidden, twice. Nudged at rounding level (nudgeAnswer;
- * integers and cases declared `exact` kept), they must keep full marks: a correct answer never
- * loses points to rounding. Scrambled (scrambleAnswer), each problem must lose points on some
- * case: a check that accepts that accepts everything. A problem whose answers hold no number
- * is said, not judged.
- */
-export async function checkTolerances(assignment: LoadedAssignment, add: AddRow, only?: readonly string[]): Promise<void> {
-  const implementation = await referenceImplementation(assignment);
-  const memory = replayMemory();
-  const replay = (transformOutput: (output: unknown, problem: ProblemSpec) => unknown) =>
-    replayChecks({ assignment, implementation, student: SELF_CHECK_STUDENTS[0], secret: SELF_CHECK_SECRET, memory, transformOutput, problems: only });
-  const exact = new Set(assignment.spec.problems.flatMap((p) => p.cases.filter((c) => c.exact).map((c) => `${p.export}\u0000${c.name}`)));
-  const nudged = (await replay((output) => nudgeAnswer(output, ROUNDING_LEVEL))).filter((c) => c.score < 1 && !exact.has(`${c.problem}\u0000${c.caseName}`));
-  add(
-    `answers nudged at rounding level (${ROUNDING_LEVEL}) keep full marks`,
-    nudged.length === 0,
-    nudged.length === 0 ? `every case${exact.size > 0 ? ` but the ${exact.size} declared exact` : ''}` : nudged.map((c) => `${c.problem} / ${c.caseName}: ${c.message.split('\n')[0]}`).join('; '),
-  );
-  const numeric = new Set<string>();
-  const scrambled = await replay((output, problem) => {
-    if (hasNumbers(output)) numeric.add(problem.export);
-    return scrambleAnswer(output);
-  });
-  const problems = only ?? assignment.spec.problems.map((p) => p.export);
-  const accepting = problems.filter((p) => numeric.has(p) && scrambled.filter((c) => c.problem === p).every((c) => c.score >= 1));
-  const unjudged = problems.filter((p) => !numeric.has(p));
-  add(
-    'every check rejects scrambled answers',
-    accepting.length === 0,
-    [
-      accepting.length === 0 ? counted(problems.length - unjudged.length, 'problem') : accepting.map((p) => `${p} gave full marks on every case to the reference's answers with their numbers scrambled: its check accepts everything`).join('; '),
-      unjudged.length > 0 ? `no number in the answers of ${unjudged.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join('; '),
-  );
 }
 
 /**

@@ -78,12 +78,12 @@ export async function encodeValue(value: unknown, seen = new Set<object>()): Pro
   }
   if (Array.isArray(value) || isPlainObject(value)) {
     if (seen.has(value)) throw new TransferError('the value contains a cycle');
-    seen.add(value);
-    const out: unknown = Array.isArray(value)
-      ? await Promise.all(value.map((v) => encodeValue(v, seen)))
-      : Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await encodeValue(v, seen)] as const)));
-    seen.delete(value);
-    return out;
+    // The ancestors of each branch, their own set: branches are encoded concurrently, so one
+    // shared set would take a value two branches share (not a cycle) for one.
+    const ancestors = new Set(seen).add(value);
+    return Array.isArray(value)
+      ? await Promise.all(value.map((v) => encodeValue(v, ancestors)))
+      : Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await encodeValue(v, ancestors)] as const)));
   }
   return value;
 }
