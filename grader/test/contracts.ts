@@ -16,3 +16,4 @@ export const pca = (
 ): Starter<typeof import('../../starter/pca/pca.ts')> => solution;
 export const adversarial = (solution: typeof import('../../solutions/adversarial/attack.ts')): Starter<typeof import('../../starter/adversarial/attack.ts')> => solution;
 export const autoencoders = (solution: typeof import('../../solutions/autoencoders/autoencoder.ts')): Starter<typeof import('../../starter/autoencoders/autoencoder.ts')> => solution;
+export const nodeEmbeddings = (solution: typeof import('../../solutions/node-embeddings/graph.ts')): Starter<typeof import('../../starter/node-embeddings/graph.ts')> => solution;

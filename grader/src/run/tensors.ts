@@ -23,10 +23,12 @@ export interface TensorCase {
    */
   release(value: unknown): void;
   /**
-   * A copy of a float32 tensor with `move` applied to each value, freed when the case ends; any
-   * other value, undefined (selftest/perturb.ts moves the numbers of answers).
+   * A copy of a float32 tensor with `move` applied to each value, freed when the case ends; a
+   * layers model with `move` applied to each of its float32 weights, in place (the model is the
+   * case's own copy), when `models`; any other value, undefined (selftest/perturb.ts moves the
+   * numbers of answers).
    */
-  mapFloats: (value: unknown, move: (x: number) => number) => tf.Tensor | undefined;
+  mapFloats: (value: unknown, move: (x: number) => number, models?: boolean) => tf.Tensor | tf.LayersModel | undefined;
   end(): void;
 }
 
@@ -42,13 +44,17 @@ export function beginTensorCase(): TensorCase {
     forReference: (args) => cloneForReference(args),
     decode: (value) => decodeValue(value, created),
     release: (value) => disposeCreated(collectTensors(value, createdNothing())),
-    mapFloats: (value, move) => {
-      if (!(value instanceof tf.Tensor)) return undefined;
-      const tensor = value as tf.Tensor;
-      if (tensor.dtype !== 'float32') return undefined;
-      const moved = tf.tensor(Float32Array.from(tensor.dataSync(), move), tensor.shape, 'float32');
-      created.tensors.push(moved);
-      return moved;
+    mapFloats: (value, move, models = false) => {
+      const moved = (tensor: tf.Tensor): tf.Tensor => {
+        if (tensor.dtype !== 'float32') return tensor;
+        const copy = tf.tensor(Float32Array.from(tensor.dataSync(), move), tensor.shape, 'float32');
+        created.tensors.push(copy);
+        return copy;
+      };
+      if (value instanceof tf.Tensor) return (value as tf.Tensor).dtype === 'float32' ? moved(value as tf.Tensor) : undefined;
+      if (!models || !(value instanceof tf.LayersModel)) return undefined;
+      value.setWeights(value.getWeights().map(moved));
+      return value;
     },
     end: () => {
       disposeCreated(created);

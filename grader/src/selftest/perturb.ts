@@ -17,22 +17,22 @@ function unit(x: number): number {
 }
 
 /**
- * Moves the numbers inside a value that is not plain data: a float32 tensor's, as a moved copy
- * (`move` gets `true` for a float32 number); undefined for anything else. Tensor assignments
- * pass their runtime's (run/tensors.ts `mapFloats`).
+ * Moves the numbers inside a value that is not plain data: a float32 tensor's, as a moved copy;
+ * a model's weights when `models` is set; undefined for anything else. Tensor assignments pass
+ * their runtime's (run/tensors.ts `mapFloats`).
  */
-export type MapFloats = (value: unknown, move: (x: number) => number) => unknown;
+export type MapFloats = (value: unknown, move: (x: number) => number, models?: boolean) => unknown;
 
 /** Applies `move` to every number of an answer: arrays, float arrays, plain objects and (with `floats`) float32 tensors are walked; anything else is kept. */
-function mapNumbers(value: unknown, move: (x: number, float32: boolean) => number, floats?: MapFloats): unknown {
+function mapNumbers(value: unknown, move: (x: number, float32: boolean) => number, floats?: MapFloats, models = true): unknown {
   if (typeof value === 'number') return move(value, false);
-  if (Array.isArray(value)) return value.map((v) => mapNumbers(v, move, floats));
+  if (Array.isArray(value)) return value.map((v) => mapNumbers(v, move, floats, models));
   if (value instanceof Float64Array) return value.map((x) => move(x, false));
   if (value instanceof Float32Array) return value.map((x) => move(x, true));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapNumbers(v, move, floats)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapNumbers(v, move, floats, models)]));
   }
-  return floats?.(value, (x) => move(x, true)) ?? value;
+  return floats?.(value, (x) => move(x, true), models) ?? value;
 }
 
 /**
@@ -59,7 +59,12 @@ export function scrambleAnswer(value: unknown, floats?: MapFloats): unknown {
   }, floats);
 }
 
-/** Whether scrambleAnswer changes an answer at all: it holds a finite non-zero number. */
+/**
+ * Whether an answer holds a finite non-zero number, not counting a model's weights: a problem
+ * that returns only a model (an architecture, whatever its initial weights) is not judged by its
+ * numbers, while one that returns numbers (predictions, losses) beside a trained model is, and
+ * scrambleAnswer scrambles that model's weights too.
+ */
 export function hasNumbers(value: unknown, floats?: MapFloats): boolean {
   let found = false;
   mapNumbers(
@@ -69,6 +74,7 @@ export function hasNumbers(value: unknown, floats?: MapFloats): boolean {
       return x;
     },
     floats,
+    false,
   );
   return found;
 }

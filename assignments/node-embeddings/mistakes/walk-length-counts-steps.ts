@@ -1,0 +1,31 @@
+import seedrandom from 'seedrandom';
+type Graph = { n: number; edges: [number, number][] };
+
+function neighboursOf(graph: Graph): number[][] {
+  const neighbours: number[][] = Array.from({ length: graph.n }, () => []);
+  for (const [u, v] of graph.edges) {
+    neighbours[u].push(v);
+    neighbours[v].push(u);
+  }
+  return neighbours.map((list) => list.sort((a, b) => a - b));
+}
+
+/** walkLength steps after the start: walks one node too long. */
+export function randomWalks(graph: Graph, walksPerNode: number, walkLength: number, seed: number): number[][] {
+  const random = seedrandom(String(seed));
+  const neighbours = neighboursOf(graph);
+  const walks: number[][] = [];
+  for (let round = 0; round < walksPerNode; round++) {
+    for (let start = 0; start < graph.n; start++) {
+      const walk = [start];
+      if (neighbours[start].length > 0) {
+        for (let step = 0; step < walkLength; step++) {
+          const here = neighbours[walk[walk.length - 1]];
+          walk.push(here[Math.floor(random() * here.length)]);
+        }
+      }
+      walks.push(walk);
+    }
+  }
+  return walks;
+}
