@@ -30,6 +30,8 @@ export const END_TO_END_TESTS = [
   'grader/test/hostile/**',
   // A grading and a batch with a late policy.
   'grader/test/late-grading.test.ts',
+  // Grades two node-embeddings submissions through the sandbox.
+  'grader/test/node-embeddings-alternatives.test.ts',
   // Grades pca through the sandbox, or replays its checks in-process for 50 students.
   'grader/test/pca-alternatives*.test.ts',
   'grader/test/sandbox*.test.ts',
