@@ -4,6 +4,7 @@ import { createRng } from '../cases/rng.ts';
 import { grayscaleImage, imageGrid } from '../report/figures.ts';
 import type { Figure } from '../result/schema.ts';
 import { loadBoston } from './boston.ts';
+import { KARATE_CREDIT, karateClub, type LabelledGraph, lesMiserables, MISERABLES_CREDIT } from './graphs.ts';
 import { generateDigits } from './digits.ts';
 import { generateGenotypes } from './genotypes.ts';
 import { loadIris } from './iris.ts';
@@ -108,7 +109,32 @@ export const DATASETS: readonly DatasetInfo[] = [
       return grayscaleImage('Simulated genotypes: 200 individuals (rows) × 120 loci, 0 black … 2 white', genotypes, { range: [0, 2], scale: 2 });
     },
   },
+  {
+    name: 'karate-club',
+    description: `${KARATE_CREDIT} Entered as data in grader/src/data/graphs.ts (networkx's edge list).`,
+    preview: () => adjacencySheet("Zachary's karate club: adjacency matrix, members sorted by faction", karateClub(), KARATE_CREDIT),
+  },
+  {
+    name: 'les-miserables',
+    description: MISERABLES_CREDIT,
+    preview: () => adjacencySheet('Les Misérables: co-appearances, characters sorted by group', lesMiserables(), MISERABLES_CREDIT),
+  },
 ];
+
+/** A graph as a picture: its adjacency matrix, nodes sorted by label so that groups show as blocks (white: an edge). */
+function adjacencySheet(title: string, graph: LabelledGraph, caption: string): Figure {
+  const order = Array.from({ length: graph.n }, (_, i) => i).sort((a, b) => graph.labels[a] - graph.labels[b] || a - b);
+  const position = new Array<number>(graph.n);
+  order.forEach((node, i) => {
+    position[node] = i;
+  });
+  const pixels = Array.from({ length: graph.n }, () => new Array<number>(graph.n).fill(0));
+  for (const [u, v] of graph.edges) {
+    pixels[position[u]][position[v]] = 1;
+    pixels[position[v]][position[u]] = 1;
+  }
+  return grayscaleImage(title, pixels, { range: [0, 1], scale: 4, caption });
+}
 
 /** The data sets with these names (all by default); an unknown name is an error naming the known ones. */
 export function selectDatasets(names: readonly string[]): DatasetInfo[] {
