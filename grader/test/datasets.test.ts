@@ -8,7 +8,7 @@ describe('the data set catalogue', () => {
   it('names every data set once, each with its origin', () => {
     const names = DATASETS.map((d) => d.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['mnist-train', 'mnist-test', 'generated-digits', 'photo', 'boston', 'iris', 'genotypes']);
+    expect(names).toEqual(['mnist-train', 'mnist-test', 'generated-digits', 'photo', 'boston', 'iris', 'genotypes', 'karate-club', 'les-miserables']);
     for (const d of DATASETS) expect(d.description.length).toBeGreaterThan(40);
   });
 
@@ -39,6 +39,9 @@ describe('the data set catalogue', () => {
       boston: [12 * 16 * 2, 506 * 2],
       iris: [4 * 16 * 2, 150 * 2],
       genotypes: [120 * 2, 200 * 2],
+      // Adjacency matrices, 4 pixels a node.
+      'karate-club': [34 * 4, 34 * 4],
+      'les-miserables': [77 * 4, 77 * 4],
     });
   });
 });
