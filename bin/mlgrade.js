@@ -6,5 +6,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Output piped into a reader that stops early (`mlgrade grade --help | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import('../grader/src/cli/main.ts');
 process.exitCode = await main(process.argv);
