@@ -28,7 +28,7 @@ export function blockModel(rng: Rng, sizes: readonly number[], pIn: number, pOut
 
 /** The numbers 0 … n − 1 in a random order (Fisher–Yates). */
 export function shuffled(rng: Rng, n: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = Array.from({ length: n }, (_, node) => node);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [order[i], order[j]] = [order[j], order[i]];
