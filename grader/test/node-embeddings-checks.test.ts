@@ -1,8 +1,8 @@
 /**
  * The check code of assignments/node-embeddings: the functions of checks.ts with their
  * boundaries pinned, every problem's check on contexts built like grading builds them, and
- * every mistake's detector on its own output and on others'. The whole pipeline is also
- * replayed in process (selftest/replay.ts) for the reference and for each declared mistake.
+ * every mistake's detector on its own output and on others'. (node-embeddings-students.test.ts
+ * replays the whole pipeline for the reference and each declared mistake.)
  */
 import { describe, expect, it } from 'vitest';
 import assignment, { ACCURACY, RELABEL_CORRELATION } from '../../assignments/node-embeddings/assignment.ts';
@@ -25,11 +25,9 @@ import { blockModel, randomGraph, relabelled, shuffled } from '../../assignments
 import * as reference from '../../solutions/node-embeddings/graph.ts';
 import type { Graph } from '../../solutions/node-embeddings/graph.ts';
 import type { CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
-import { loadAssignment } from '../src/assignment/load.ts';
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { karateClub, lesMiserables } from '../src/data/graphs.ts';
-import { mistakeImplementation, referenceImplementation, replayChecks } from '../src/selftest/replay.ts';
 
 type Ctx = CheckContext<unknown[], unknown>;
 type Matrix = number[][];
@@ -374,23 +372,4 @@ describe('nodeEmbeddings: the checks on real graphs', () => {
     expect(noSqrt(ctx([[1, 0], [0, 1]], E))).toBe(true);
     expect(noSqrt(ctx([[1 + 1e-6, 0], [0, 1]], E))).toBe(false);
   });
-});
-
-describe('the whole pipeline replayed in process', () => {
-  it('the reference keeps full marks for 5 students on every case; every mistake loses points on its problem with its own hint only', async () => {
-    const loaded = await loadAssignment('node-embeddings');
-    const secret = 'node-embeddings-checks';
-    const implementation = await referenceImplementation(loaded);
-    for (const student of ['ne-1', 'ne-2', 'ne-3', 'ne-4', 'ne-5']) {
-      const cases = await replayChecks({ assignment: loaded, implementation, student, secret });
-      expect(cases.filter((c) => c.score < 1).map((c) => `${student}: ${c.problem} / ${c.caseName}: ${c.message}`)).toEqual([]);
-    }
-    for (const problem of loaded.spec.problems) {
-      for (const { id } of problem.mistakes ?? []) {
-        const cases = await replayChecks({ assignment: loaded, implementation: await mistakeImplementation(loaded, id), student: 'ne-1', secret, problems: [problem.export] });
-        expect(cases.some((c) => c.score < 1 && c.matches.includes(id)), id).toBe(true);
-        expect(cases.flatMap((c) => c.matches.filter((m) => m !== id)), id).toEqual([]);
-      }
-    }
-  }, 120_000);
 });
