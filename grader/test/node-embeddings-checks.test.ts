@@ -5,7 +5,7 @@
  * replays the whole pipeline for the reference and each declared mistake.)
  */
 import { describe, expect, it } from 'vitest';
-import assignment, { ACCURACY, RELABEL_CORRELATION } from '../../assignments/node-embeddings/assignment.ts';
+import assignment, { ACCURACY, accuracyVerdict, RELABEL_CORRELATION } from '../../assignments/node-embeddings/assignment.ts';
 import {
   CHI_SQUARE_Z,
   checkAdjacency,
@@ -28,6 +28,7 @@ import type { CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/defi
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { karateClub, lesMiserables } from '../src/data/graphs.ts';
+import { chartTexts } from './helpers.ts';
 
 type Ctx = CheckContext<unknown[], unknown>;
 type Matrix = number[][];
@@ -371,5 +372,164 @@ describe('nodeEmbeddings: the checks on real graphs', () => {
     const noSqrt = detector('nodeEmbeddings', 'embedding-no-sqrt');
     expect(noSqrt(ctx([[1, 0], [0, 1]], E))).toBe(true);
     expect(noSqrt(ctx([[1 + 1e-6, 0], [0, 1]], E))).toBe(false);
+  });
+});
+
+describe('what the first run of mutation testing asked for', () => {
+  const ctxOf = (calls: Array<{ args: unknown[]; output: unknown; expected?: unknown }>, seed = 's') => caseContext(calls.map((c) => ({ expected: undefined, ...c })), 'c', true, seed);
+
+  it('adjacencyList: the problem\'s check compares every call; a list of the right length with one wrong node fails; the order note only when the sorted list is right', async () => {
+    const check = problemOf('adjacencyList').check;
+    const right = reference.adjacencyList(path4);
+    expect(await check(ctxOf([{ args: [path4], output: right, expected: right }, { args: [path4], output: right, expected: right }]))).toMatchObject({ score: 1 });
+    const wrong = await check(ctxOf([{ args: [path4], output: right, expected: right }, { args: [path4], output: [[1], [0, 2], [1, 0], [2]], expected: right }]));
+    expect(wrong).toMatchObject({ score: 0, message: 'node 2: expected neighbours [1, 3], got [1, 0]', details: { node: 2 } });
+    expect(checkAdjacency(path4, [[1], [3, 0], [1, 3], [2]], right).message).toBe('node 1: expected neighbours [0, 2], got [3, 0]');
+  });
+
+  it('randomWalks: no chi-square test for few walks or for walks already wrong; the details of the test', async () => {
+    const check = problemOf('randomWalks').check;
+    const g = karate();
+    const neighbours = reference.adjacencyList(g);
+    // Always the first neighbour: every step an edge, far from uniform, but only 3 walks a node.
+    const firstNeighbour = (perNode: number, length: number) =>
+      Array.from({ length: perNode * g.n }, (_, w) => {
+        const walk = [w % g.n];
+        while (walk.length < length) walk.push(neighbours[walk[walk.length - 1]][0]);
+        return walk;
+      });
+    expect(await check(ctxOf([{ args: [g, 3, 10, 1], output: firstNeighbour(3, 10) }]))).toMatchObject({ score: 1 });
+    const many = await check(ctxOf([{ args: [g, 100, 20, 1], output: firstNeighbour(100, 20) }]));
+    expect(many).toMatchObject({ score: 0, details: { dof: 122 } });
+    expect(many.details).toHaveProperty('statistic');
+    expect(many.details).toHaveProperty('z');
+    // A wrong step: only the shape's message, no chi-square after it.
+    const walks = firstNeighbour(100, 20);
+    walks[5] = [...walks[5].slice(0, 19), 5];
+    expect((await check(ctxOf([{ args: [g, 100, 20, 1], output: walks }]))).message).toMatch(/^walk 5 steps from \d+ to 5 at position 19, and there is no such edge$/);
+  });
+
+  it('randomWalks: seeds are compared only where the case asks (a second call with the same seed, a third with another)', async () => {
+    const check = problemOf('randomWalks').check;
+    const a = reference.randomWalks(path4, 2, 5, 1);
+    const b = reference.randomWalks(path4, 2, 5, 2);
+    // Two calls with different seeds and different walks: nothing to compare.
+    expect(await check(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 2], output: b }]))).toMatchObject({ score: 1 });
+    // A third call with the first seed again may repeat the first walks.
+    expect(await check(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: a }]))).toMatchObject({ score: 1 });
+    const ignores = detector('randomWalks', 'walk-ignores-seed');
+    expect(ignores(ctxOf([{ args: [path4, 2, 5, 1], output: a }]))).toBe(false);
+    expect(ignores(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 2], output: b }]))).toBe(false);
+    expect(ignores(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: b }]))).toBe(true);
+  });
+
+  it('the walk detectors look at every call, and need what their mistake leaves', () => {
+    const a = reference.randomWalks(path4, 2, 5, 1);
+    const still = a.map((walk) => [walk[0], walk[0], ...walk.slice(2)]);
+    const stands = detector('randomWalks', 'walk-stands-still');
+    expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: still }]))).toBe(true);
+    expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: a }]))).toBe(false);
+    const long = detector('randomWalks', 'walk-length-counts-steps');
+    const longer = reference.randomWalks(path4, 2, 6, 1);
+    expect(long(ctxOf([{ args: [path4, 2, 5, 1], output: longer }]))).toBe(true);
+    expect(long(ctxOf([{ args: [path4, 2, 5, 1], output: longer }, { args: [path4, 2, 5, 1], output: a }]))).toBe(false);
+    expect(long(ctxOf([{ args: [path4, 2, 5, 1], output: [] }]))).toBe(false);
+    expect(long(ctxOf([{ args: [path4, 2, 5, 1], output: [[9, 1, 0, 1, 0, 1]] }]))).toBe(false);
+    const skips = detector('randomWalks', 'walk-skips-last-neighbour');
+    const star: Graph = { n: 3, edges: [[0, 1], [0, 2]] };
+    const alternating = (departures: number, to: number) => [Array.from({ length: 2 * departures + 1 }, (_, i) => (i % 2 === 0 ? 0 : to))];
+    // One call that never takes neighbour 2, one that is fine: fires.
+    const fine = [Array.from({ length: 241 }, (_, i) => (i % 2 === 0 ? 0 : i % 4 === 1 ? 1 : 2))];
+    expect(skips(ctxOf([{ args: [star, 1, 3, 1], output: fine }, { args: [star, 1, 3, 1], output: alternating(60, 1) }]))).toBe(true);
+    expect(skips(ctxOf([{ args: [star, 1, 3, 1], output: fine }]))).toBe(false);
+    // Walks through nodes that do not exist are not this mistake.
+    expect(skips(ctxOf([{ args: [star, 1, 3, 1], output: [[...alternating(60, 1)[0], 3, 0]] }]))).toBe(false);
+    expect(skips(ctxOf([{ args: [star, 1, 3, 1], output: [[...alternating(60, 1)[0], -1, 0]] }]))).toBe(false);
+    // A node with one neighbour (node 1) left 60 times to a node that is not its neighbour: not this mistake.
+    const pathOf3: Graph = { n: 3, edges: [[0, 1], [1, 2]] };
+    expect(skips(ctxOf([{ args: [pathOf3, 1, 3, 1], output: [Array.from({ length: 121 }, (_, i) => (i % 2 === 0 ? 2 : 0))] }]))).toBe(false);
+  });
+
+  it('sameWalks needs every walk equal; checkWalkShape names the walk and the position', () => {
+    expect(sameWalks([[0, 1], [1, 0]], [[0, 1], [1, 2]])).toBe(false);
+    const walks = reference.randomWalks(path4, 1, 3, 1);
+    walks[2] = [2, 2, 1];
+    expect(checkWalkShape(path4, 1, 3, walks).details).toEqual({ walk: 2, position: 1 });
+  });
+
+  it('checkCounts: an empty answer, the symmetry note only when the transposed entry is the expected one, the place in the details', () => {
+    const C = [[2, 2], [2, 0]];
+    expect(checkCounts([], C).message).toBe('expected a 2×2 matrix, got 0×0');
+    expect(checkCounts([[2, 3], [3, 0]], C)).toMatchObject({ message: 'C[0][1] is 3; expected 2', details: { u: 0, v: 1 } });
+  });
+
+  it('nearestNeighbourAccuracy: a node is never its own neighbour', () => {
+    expect(nearestNeighbourAccuracy([[1, 0], [1, 0], [0, 1], [0, 1]], [0, 1, 1, 0])).toBe(0);
+  });
+
+  it('checkFactorization: an empty embedding, the orthogonality bound at equality, the first of equal inner products, the details of a wrong length', () => {
+    expect(checkFactorization([], 3, 2, [1, 1]).message).toBe('expected 3 rows (one per node) of 2 numbers, got 0 rows of 0');
+    expect(squaredLengths([])).toEqual([]);
+    expect(checkFactorization([[1, 1e-8], [0, 0.5]], 2, 2, [1, 0.25]).score).toBe(1);
+    expect(checkFactorization([[1, 2e-8], [0, 0.5]], 2, 2, [1, 0.25]).score).toBe(0);
+    // Columns 0·1 and 0·2 both 1e-3: the first pair is named.
+    const E = [[1, 1e-3, 1e-3], [0, 0.5, 0], [0, 0, 0.25]];
+    expect(checkFactorization(E, 3, 3, [1, 0.25, 0.0625]).message).toMatch(/^columns 0 and 1 of the embedding are not orthogonal/);
+    expect(checkFactorization([[3, 0], [0, 2]], 2, 2, [5.9, 4]).details).toEqual({ squared: [9, 4], referenceSingularValues: [5.9, 4] });
+  });
+
+  it('nodeEmbeddings: a wrong structure is reported alone; one call alone needs no second; one row changed is a different embedding', async () => {
+    const check = problemOf('nodeEmbeddings').check;
+    const ctx = await contextOf('nodeEmbeddings', 'the karate club, k = 4', 'embed-5');
+    const [first, second] = ctx.calls;
+    const unit = (first.output as Matrix).map((row) => row.map((x, j) => x / Math.sqrt(squaredLengths(first.output as Matrix)[j])));
+    const structure = await check(caseContext([{ ...first, output: unit }, second], ctx.caseName, true, 'embed-5'));
+    expect(structure.message).toBe(checkFactorization(unit, 34, 4, squaredLengths(first.expected as Matrix)).message);
+    expect(structure.figures).toBeUndefined();
+    expect(await check(caseContext([first], ctx.caseName, true, 'embed-5'))).toMatchObject({ score: 1 });
+    const oneRow = (second.output as Matrix).map((row, i) => (i === 7 ? row.map((x) => -x) : row));
+    expect((await check(caseContext([first, { ...second, output: oneRow }], ctx.caseName, true, 'embed-5'))).message).toBe('the same arguments (the same seed) gave a different embedding: draw the walks from a generator seeded with options.seed');
+    const passed = await check(ctx);
+    expect(passed.metrics).toEqual({ accuracy: expect.any(Number) as number });
+    const [figure] = passed.figures!;
+    expect(figure.caption).toMatch(/^The first two coordinates of each member's embedding, coloured by the faction the member joined\. Zachary's karate club/);
+    const svg = figure.data;
+    expect(chartTexts(svg, 'axis-title')).toEqual(['coordinate 1', 'coordinate 2']);
+    expect(chartTexts(svg, 'legend-label')).toEqual(["Mr. Hi's faction", "the officer's faction"]);
+    expect(svg.match(/role-mark|aria-roledescription="point"/g)?.length).toBeGreaterThanOrEqual(34);
+  });
+
+  it('accuracyVerdict: the threshold holds at equality; the shares in the message; the accuracy in the details', () => {
+    expect(accuracyVerdict(0.8, 0.95, 0.8, 'block')).toMatchObject({ score: 1 });
+    expect(accuracyVerdict(0.75, 0.95, 0.8, 'block')).toEqual({
+      score: 0,
+      message: 'for 25 % of the nodes, the most similar other node (by cosine) is of another block; at most 20 % may be (the reference: 5 % here)',
+      details: { accuracy: 0.75 },
+    });
+  });
+
+  it('renumbering: a wrong structure in either call is reported as the structure; the correlation in the details', async () => {
+    const check = problemOf('nodeEmbeddings').check;
+    const ctx = await contextOf('nodeEmbeddings', 'the karate club renumbered', 'embed-6');
+    const [first, second] = ctx.calls;
+    const short = (second.output as Matrix).slice(1);
+    expect((await check(caseContext([first, { ...second, output: short }], ctx.caseName, true, 'embed-6'))).message).toBe('expected 34 rows (one per node) of 4 numbers, got 33 rows of 4');
+    const wrong = await check(caseContext([first, { ...second, output: first.output }], ctx.caseName, true, 'embed-6'));
+    expect(wrong.details).toEqual({ correlation: expect.any(Number) as number });
+  });
+
+  it('embedding-sigma: squared lengths within 1.5× of σ² on both sides, inclusive, and some σ above 2', () => {
+    const sigma = detector('nodeEmbeddings', 'embedding-sigma');
+    const ctx = (output: Matrix, expected: Matrix) => caseContext([{ args: [], output, expected }], 'c', true, 's');
+    // expected: columns of squared length 4 and 6 (σ² = 16 and 36); output 24 = 1.5 × 16 and 24 = 36 / 1.5, exactly.
+    const expected = [[2, 2], [0, 1], [0, 1]];
+    expect(squaredLengths(expected)).toEqual([4, 6]);
+    const output = [[4, 4], [2, 2], [2, 2]];
+    expect(squaredLengths(output)).toEqual([24, 24]);
+    expect(sigma(ctx(output, expected))).toBe(true);
+    // σ = [2, 2]: none above 2.
+    expect(sigma(ctx([[2, 0], [0, 2]], [[1, 1], [1, -1]]))).toBe(false);
+    // σ = [9, 1]: one above 2 is enough.
+    expect(sigma(ctx([[9, 0], [0, 1]], [[3, 0], [0, 1]]))).toBe(true);
   });
 });
