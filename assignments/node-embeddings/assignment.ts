@@ -85,6 +85,22 @@ function checkWalks(ctx: CheckContext<WalkArgs, number[][]>): Verdict {
   return allOf(verdicts);
 }
 
+/**
+ * Some call's walks stand still often: at least STILL_STEPS times and in at least STILL_SHARE of
+ * their steps (a lazy walk does at every step with probability 1/(degree + 1), 1/18 or more
+ * here); a walk that stands still once has some other fault.
+ */
+function standsStill(ctx: CheckContext<WalkArgs, number[][]>): boolean {
+  return ctx.calls.some(({ output }) => {
+    const steps = output.reduce((sum, walk) => sum + Math.max(0, walk.length - 1), 0);
+    const still = output.reduce((sum, walk) => sum + walk.slice(1).filter((v, i) => v === walk[i]).length, 0);
+    return still >= STILL_STEPS && still >= STILL_SHARE * steps;
+  });
+}
+
+export const STILL_STEPS = 10;
+export const STILL_SHARE = 0.02;
+
 /** Some node left at least 30 times per neighbour never went to one of its neighbours. */
 function neverChosen(ctx: CheckContext<WalkArgs, number[][]>): boolean {
   return ctx.calls.some(({ args: [graph], output }) => {
@@ -271,7 +287,7 @@ export default defineAssignment({
         {
           id: 'walk-stands-still',
           hint: 'every step moves to a neighbour: draw from the neighbours of the current node only, never the node itself',
-          matches: ({ calls }) => calls.some(({ output }) => output.some((walk) => walk.slice(1).some((v, i) => v === walk[i]))),
+          matches: standsStill,
         },
         {
           id: 'walk-length-counts-steps',

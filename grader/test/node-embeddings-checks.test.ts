@@ -5,7 +5,7 @@
  * replays the whole pipeline for the reference and each declared mistake.)
  */
 import { describe, expect, it } from 'vitest';
-import assignment, { ACCURACY, accuracyVerdict, RELABEL_CORRELATION } from '../../assignments/node-embeddings/assignment.ts';
+import assignment, { ACCURACY, accuracyVerdict, RELABEL_CORRELATION, STILL_SHARE, STILL_STEPS } from '../../assignments/node-embeddings/assignment.ts';
 import {
   CHI_SQUARE_Z,
   checkAdjacency,
@@ -425,10 +425,21 @@ describe('what the first run of mutation testing asked for', () => {
 
   it('the walk detectors look at every call, and need what their mistake leaves', () => {
     const a = reference.randomWalks(path4, 2, 5, 1);
-    const still = a.map((walk) => [walk[0], walk[0], ...walk.slice(2)]);
     const stands = detector('randomWalks', 'walk-stands-still');
-    expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: still }]))).toBe(true);
+    // 8 walks of 5 nodes: 32 steps. Standing still in `n` of them:
+    const still = (n: number) => a.map((walk, w) => walk.map((v, i) => (i > 0 && (w * 4 + i - 1) < n ? walk[0] : v)).map((v, i, all) => (i > 0 && (w * 4 + i - 1) < n ? all[i - 1] : v)));
+    const count = (walks: number[][]) => walks.reduce((sum, walk) => sum + walk.slice(1).filter((v, i) => v === walk[i]).length, 0);
+    expect(count(still(10))).toBe(10);
+    expect([STILL_STEPS, STILL_SHARE]).toEqual([10, 0.02]);
+    expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: a }, { args: [path4, 2, 5, 1], output: still(10) }]))).toBe(true);
+    expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: still(9) }]))).toBe(false);
     expect(stands(ctxOf([{ args: [path4, 2, 5, 1], output: a }]))).toBe(false);
+    // 10 still steps among 500 (2 %) fire; among 501, not.
+    const longWalks = (total: number) => [Array.from({ length: total + 1 }, (_, i) => (i <= 10 ? 0 : i % 2))];
+    expect(count(longWalks(500))).toBe(10);
+    expect(stands(ctxOf([{ args: [path4, 1, 501, 1], output: longWalks(500) }]))).toBe(true);
+    expect(stands(ctxOf([{ args: [path4, 1, 502, 1], output: longWalks(501) }]))).toBe(false);
+    expect(stands(ctxOf([{ args: [path4, 1, 1, 1], output: [[0], [1]] }]))).toBe(false);
     const long = detector('randomWalks', 'walk-length-counts-steps');
     const longer = reference.randomWalks(path4, 2, 6, 1);
     expect(long(ctxOf([{ args: [path4, 2, 5, 1], output: longer }]))).toBe(true);

@@ -135,14 +135,20 @@ class Calls {
     private readonly tensors: TensorCase | undefined,
   ) {}
 
-  /** What `fn` (a trusted implementation's function) answers to `args`, on a copy of them. */
-  async answer(fn: unknown, name: string, args: unknown[]): Promise<unknown> {
+  /**
+   * What `fn` (a trusted implementation's function) answers to `args`, on a copy of them, as
+   * call `call` of its case. Remembered by the call's place as well as its arguments: a case
+   * that calls twice with the same arguments (the same seed twice) gets two answers, so a
+   * function that ignores its seed is seen to.
+   */
+  async answer(fn: unknown, name: string, args: unknown[], call: number): Promise<unknown> {
     if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
     const { tensors } = this;
-    if (!tensors) return this.remembered(fn, () => argumentsKey(args), () => Promise.resolve((fn as AnyFn)(...structuredClone(args))), structuredClone);
+    const placed = (key: string | undefined) => (key === undefined ? undefined : `${call}\u0000${key}`);
+    if (!tensors) return this.remembered(fn, () => placed(argumentsKey(args)), () => Promise.resolve((fn as AnyFn)(...structuredClone(args))), structuredClone);
     return this.remembered(
       fn,
-      () => callKey('', name, args),
+      () => placed(callKey('', name, args)),
       async () => {
         const raw = await (fn as AnyFn)(...((await tensors.decode(await tensors.encode(args))) as unknown[]));
         try {
@@ -283,7 +289,7 @@ async function replayCase(options: ReplayOptions, problem: ProblemSpec, c: CaseS
     const failed = (error: string): ReplayedCase => ({ ...base, score: 0, message: error, matches: [], error });
     let output: unknown;
     try {
-      output = await calls.answer(implementation[problem.export], problem.export, args);
+      output = await calls.answer(implementation[problem.export], problem.export, args, index);
     } catch (thrown) {
       return failed(`${problem.export} threw ${(thrown as Error).message}`);
     }
@@ -304,7 +310,7 @@ async function replayCase(options: ReplayOptions, problem: ProblemSpec, c: CaseS
       const followArgs = followUp.args(args, validated.value);
       let answer: unknown;
       try {
-        answer = await calls.answer(implementation[followUp.export], followUp.export, followArgs);
+        answer = await calls.answer(implementation[followUp.export], followUp.export, followArgs, index);
       } catch (thrown) {
         return failed(`${followUp.export} threw ${(thrown as Error).message}`);
       }
