@@ -20,11 +20,22 @@ describe('bench', () => {
   it('measures start-up and round trip and prints them as medians', async () => {
     let text = '';
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
-    expect(await runBench({ rounds: 5, starts: 2, svd: false, charts: false, grading: false, batch: false, tensors: false }, out)).toBe(0);
+    expect(await runBench({ rounds: 5, starts: 2, svd: false, charts: false, text: false, grading: false, batch: false, tensors: false }, out)).toBe(0);
     expect(text).toMatch(/child start-up \(spawn \+ load submission\), median of 2: [\d.]+ ms/);
     expect(text).toMatch(/round trip for a trivial function, median of 5: [\d.]+ (ms|µs)/);
     expect(text).toMatch(/start-up \/ round trip: \d+×/);
   });
+
+  it('times the State of the Union pipeline of text-embeddings, with the SVDs side by side', async () => {
+    const { runTextBench } = await import('../src/bench/text.ts');
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => { text += chunk.toString(); done(); } });
+    runTextBench(out);
+    expect(text).toMatch(/tokenize 233 addresses \(\d+ tokens without stop words\): [\d.]+ (ms|s)\n/);
+    expect(text).toMatch(/co-occurrence, 502 words, window 5: [\d.]+ (ms|s)\n {2}PPMI: [\d.]+ (ms|s)\n/);
+    expect(text).toMatch(/502×502 SVD: ml-matrix \(U only\) [\d.]+ (ms|s), grader [\d.]+ (ms|s), grader values only [\d.]+ (ms|s); ml-matrix \/ grader [\d.]+×\n/);
+    expect(text).toMatch(/233×1006 SVD: ml-matrix [\d.]+ (ms|s), grader [\d.]+ (ms|s); ml-matrix \/ grader [\d.]+×\n$/);
+  }, 60_000);
 
   it('times chart rendering and says whether every render gave the same bytes', async () => {
     const { runChartBench } = await import('../src/bench/charts.ts');

@@ -1,7 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { grayscaleImage, imageGrid, lineChart, scatterPlot } from '../src/report/figures.ts';
+import { grayscaleImage, heatMap, imageGrid, lineChart, scatterPlot, textTable } from '../src/report/figures.ts';
 import { figureSchema, type Figure } from '../src/result/schema.ts';
 import { chartTexts } from './helpers.ts';
 
@@ -194,6 +194,37 @@ describe('scatterPlot (a Vega-Lite chart)', () => {
     expect(texts(svg, 'legend-label')).toEqual(['setosa', 'virginica', 'versicolor']);
     expect(texts(svg, 'title-subtitle')).toEqual(['1 point left out (not finite)']);
     expect(scatterPlot('Iris PCA', points, { xLabel: 'PC1', yLabel: 'PC2' })).toEqual(figure);
+  });
+});
+
+/** The texts of a chart's text-mark layers, layer by layer. */
+function markTexts(svg: string): string[] {
+  return [...svg.matchAll(/<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+}
+
+describe('heatMap and textTable (Vega-Lite charts)', () => {
+  it('heatMap writes every value in its cell, labels rows and columns, and refuses a mismatch', async () => {
+    const figure = heatMap('Counts', [[0, 2.5], [12, 1 / 3]], ['dog', 'park'], ['dog', 'park'], { caption: 'c' });
+    expect(figure.caption).toBe('c');
+    expect(await wellFormed(figure.data)).toBe(true);
+    expect(markTexts(figure.data)).toEqual(['0', '2.5', '12', '0.3333']);
+    expect(count(figure.data, /<g class="mark-rect role-mark /g)).toBe(1);
+    expect(texts(figure.data, 'axis-label')).toEqual(['dog', 'park', 'dog', 'park']);
+    expect(() => heatMap('x', [[1, 2]], ['a'], ['b'])).toThrow('heatMap: expected 1×1 values (one per row and column label).');
+    expect(() => heatMap('x', [[1], [2]], ['a'], ['b'])).toThrow('heatMap: expected 1×1 values');
+    const big = Array.from({ length: 31 }, () => [1]);
+    expect(() => heatMap('x', big, big.map((_, i) => `w${i}`), ['b'])).toThrow('heatMap: at most 30×30 cells (got 31×1).');
+    expect(() => heatMap('x', [big.map(() => 1)], ['a'], big.map((_, i) => `w${i}`))).toThrow('heatMap: at most 30×30 cells (got 1×31).');
+    expect(heatMap('x', [[NaN]], ['a'], ['b']).data).toContain('–');
+  });
+
+  it('textTable writes a header and rows, and refuses a ragged row', async () => {
+    const figure = textTable('Neighbours', ['word', 'nearest'], [['war', 'peace, army'], ['tax', '<b>&']]);
+    expect(await wellFormed(figure.data)).toBe(true);
+    expect(markTexts(figure.data)).toEqual(['word', 'nearest', 'war', 'peace, army', 'tax', '&lt;b&gt;&amp;']);
+    expect(figure.data).toContain('font-weight="bold"');
+    expect(() => textTable('x', ['a', 'b'], [['only one']])).toThrow('textTable: every row needs 2 cells, one per header.');
+    expect(() => textTable('x', ['a'], Array.from({ length: 41 }, () => ['r']))).toThrow('textTable: at most 40 rows (got 41).');
   });
 });
 

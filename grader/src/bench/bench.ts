@@ -12,7 +12,7 @@ const TRIVIAL = 'export function identity(x: number): number { return x; }\n';
  * tensor workloads. Times are medians over many runs, measured in this one process, so the
  * ratios compare like with like on whatever machine runs it.
  */
-export async function runBench(options: { rounds: number; starts?: number; svd?: boolean; charts?: boolean; grading?: boolean; batch?: boolean; tensors?: boolean; quick?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runBench(options: { rounds: number; starts?: number; svd?: boolean; charts?: boolean; grading?: boolean; batch?: boolean; tensors?: boolean; text?: boolean; quick?: boolean }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-bench-'));
   writeFileSync(path.join(dir, 'bench.ts'), TRIVIAL);
   const session = await SandboxSession.open({
@@ -63,6 +63,10 @@ export async function runBench(options: { rounds: number; starts?: number; svd?:
   if (options.svd ?? true) {
     const { runSvdBench } = await import('./svd.ts');
     await runSvdBench({ quick: options.quick }, out);
+  }
+  if (options.text ?? true) {
+    const { runTextBench } = await import('./text.ts');
+    runTextBench(out);
   }
   if (options.grading ?? true) {
     const { runGradingBench } = await import('./grading.ts');

@@ -49,6 +49,12 @@ export const matrix = arrayOf(vector).superRefine((rows, ctx) => {
   });
 });
 
+/** A list of strings (tokens, words). */
+export const strings = z.array(
+  z.string({ error: (issue) => `expected a string, got ${describeValue(issue.input)}` }),
+  { error: (issue) => `expected an array of strings, got ${describeValue(issue.input)}` },
+);
+
 export const boolean = z.boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` });
 
 /** An object with exactly these keys checked (extra keys are dropped from the copy). */

@@ -331,3 +331,84 @@ export function scatterPlot(title: string, points: ScatterPoint[], options: Scat
     options.caption,
   );
 }
+
+export interface HeatMapOptions {
+  caption?: string;
+}
+
+/**
+ * A matrix as coloured cells with its value written in each (e.g. co-occurrence counts), rows
+ * and columns labelled, as a Vega-Lite chart. For small matrices: at most 30×30 cells.
+ */
+export function heatMap(title: string, values: number[][], rowLabels: string[], columnLabels: string[], options: HeatMapOptions = {}): Figure {
+  if (values.length !== rowLabels.length || values.some((row) => row.length !== columnLabels.length)) {
+    throw new Error(`heatMap: expected ${rowLabels.length}×${columnLabels.length} values (one per row and column label).`);
+  }
+  if (rowLabels.length > 30 || columnLabels.length > 30) throw new Error(`heatMap: at most 30×30 cells (got ${rowLabels.length}×${columnLabels.length}).`);
+  const rows = distinct(rowLabels);
+  const columns = distinct(columnLabels);
+  const cells = values.flatMap((row, i) => row.map((value, j) => ({ row: rows[i], column: columns[j], value, text: Number.isFinite(value) ? formatCell(value) : '–' })));
+  const finite = cells.filter((c) => Number.isFinite(c.value));
+  const top = Math.max(0, ...finite.map((c) => c.value));
+  const size = Math.min(48, Math.floor(PLOT_WIDTH / Math.max(1, columns.length)));
+  const x = { field: 'column', type: 'nominal' as const, sort: columns, title: null, axis: { orient: 'top' as const, labelAngle: 0 } };
+  const y = { field: 'row', type: 'nominal' as const, sort: rows, title: null };
+  return vegaLiteFigure(
+    title,
+    {
+      width: size * columns.length,
+      height: size * rows.length,
+      data: { values: cells },
+      layer: [
+        { transform: [{ filter: 'isFinite(datum.value)' }], mark: { type: 'rect', stroke: '#ffffff' }, encoding: { x, y, color: { field: 'value', type: 'quantitative', scale: { scheme: 'blues' }, legend: { title: null } } } },
+        {
+          mark: { type: 'text', fontSize: 12 },
+          encoding: { x, y, text: { field: 'text' }, color: { condition: { test: `datum.value > ${top / 2}`, value: '#ffffff' }, value: '#000000' } },
+        },
+      ],
+    },
+    options.caption,
+  );
+}
+
+/** A cell's value in at most 4 significant digits. */
+function formatCell(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
+export interface TextTableOptions {
+  caption?: string;
+}
+
+/** A table of text (e.g. the nearest neighbours of a few words), a header row first, as a Vega-Lite chart. At most 40 rows. */
+export function textTable(title: string, header: string[], rows: string[][], options: TextTableOptions = {}): Figure {
+  if (rows.some((row) => row.length !== header.length)) throw new Error(`textTable: every row needs ${header.length} cells, one per header.`);
+  if (rows.length > 40) throw new Error(`textTable: at most 40 rows (got ${rows.length}).`);
+  const ROW_HEIGHT = 22;
+  // Each column is as wide as its longest text, at about 7 pixels a character.
+  const widths = header.map((h, j) => 16 + 7 * Math.max(h.length, ...rows.map((row) => row[j].length)));
+  const starts = widths.map((_, j) => widths.slice(0, j).reduce((a, b) => a + b, 0));
+  const cells = [header, ...rows].flatMap((row, i) => row.map((text, j) => ({ x: starts[j] + 8, y: i * ROW_HEIGHT + ROW_HEIGHT / 2, text, head: i === 0 })));
+  const width = widths.reduce((a, b) => a + b, 0);
+  const height = (rows.length + 1) * ROW_HEIGHT;
+  const axis = (extent: number) => ({ scale: { domain: [0, extent], nice: false, zero: true }, axis: null });
+  return vegaLiteFigure(
+    title,
+    {
+      width,
+      height,
+      data: { values: cells },
+      layer: [true, false].map((head) => ({
+        transform: [{ filter: head ? 'datum.head' : '!datum.head' }],
+        mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, fontSize: 13, fontWeight: head ? ('bold' as const) : ('normal' as const) },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' as const, ...axis(width) },
+          y: { field: 'y', type: 'quantitative' as const, axis: null, scale: { domain: [height, 0], nice: false, zero: false } },
+          text: { field: 'text' },
+        },
+      })),
+      config: { view: { stroke: null } },
+    },
+    options.caption,
+  );
+}
