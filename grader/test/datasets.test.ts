@@ -8,7 +8,7 @@ describe('the data set catalogue', () => {
   it('names every data set once, each with its origin', () => {
     const names = DATASETS.map((d) => d.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['mnist-train', 'mnist-test', 'generated-digits', 'photo', 'boston', 'iris', 'genotypes', 'karate-club', 'les-miserables']);
+    expect(names).toEqual(['mnist-train', 'mnist-test', 'generated-digits', 'photo', 'boston', 'iris', 'genotypes', 'karate-club', 'les-miserables', 'sotu']);
     for (const d of DATASETS) expect(d.description.length).toBeGreaterThan(40);
   });
 
@@ -42,6 +42,8 @@ describe('the data set catalogue', () => {
       // Adjacency matrices, 4 pixels a node.
       'karate-club': [34 * 4, 34 * 4],
       'les-miserables': [77 * 4, 77 * 4],
+      // 100 words × 233 addresses, 2 pixels each.
+      sotu: [100 * 2, 233 * 2],
     });
   });
 });

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import type { AssignmentSpec, CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
 import { PROJECT_ROOT } from '../src/assignment/load.ts';
+import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import type { Result } from '../src/result/schema.ts';
 import { SandboxSession, type SessionOptions } from '../src/sandbox/session.ts';
 
@@ -78,4 +80,27 @@ export function fullMarks(result: Result): Array<[string, number, number, string
 /** The text of every text mark of one role in a chart's SVG (`legend-label`, `axis-title`, `title-text`, …), in document order. */
 export function chartTexts(svg: string, role: string): string[] {
   return [...svg.matchAll(new RegExp(`<g class="mark-text role-${role}"[^>]*>(.*?)</g>`, 'gs'))].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+}
+
+/**
+ * An assignment's problems, cases and detectors for direct tests of its check code: `contextOf`
+ * builds a case's check context as grading does (the case's calls, answered by `answer`, the
+ * reference by default, beside the reference's answers).
+ */
+export function problemTools(spec: AssignmentSpec) {
+  const problemOf = (name: string): ProblemSpec => spec.problems.find((p) => p.export === name)!;
+  const caseOf = (problem: string, name: string): CaseSpec<unknown[]> => problemOf(problem).cases.find((c) => c.name.startsWith(name))! as CaseSpec<unknown[]>;
+  const contextOf = async (problem: string, caseName: string, seed: string, answer?: (...args: unknown[]) => unknown, visible = true): Promise<CheckContext<unknown[], unknown>> => {
+    const p = problemOf(problem);
+    const c = caseOf(problem, caseName);
+    const records = [];
+    for (const args of generateCalls(spec.id, p, c, seed)) {
+      const output: unknown = await (answer ?? p.reference)(...structuredClone(args));
+      const expected: unknown = await p.reference(...structuredClone(args));
+      records.push({ args, output, expected });
+    }
+    return caseContext(records, c.name, visible, seed);
+  };
+  const detector = (problem: string, id: string) => problemOf(problem).mistakes!.find((m) => m.id === id)!.matches;
+  return { problemOf, caseOf, contextOf, detector };
 }

@@ -24,33 +24,14 @@ import {
 import { blockModel, randomGraph, relabelled, shuffled } from '../../assignments/node-embeddings/data.ts';
 import * as reference from '../../solutions/node-embeddings/graph.ts';
 import type { Graph } from '../../solutions/node-embeddings/graph.ts';
-import type { CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
-import { caseContext, generateCalls } from '../src/cases/calls.ts';
+import { caseContext } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { karateClub, lesMiserables } from '../src/data/graphs.ts';
-import { chartTexts } from './helpers.ts';
+import { chartTexts, problemTools } from './helpers.ts';
 
-type Ctx = CheckContext<unknown[], unknown>;
 type Matrix = number[][];
 
-const problemOf = (name: string): ProblemSpec => assignment.problems.find((p) => p.export === name)!;
-const caseOf = (problem: string, name: string): CaseSpec<unknown[]> => problemOf(problem).cases.find((c) => c.name.startsWith(name))! as CaseSpec<unknown[]>;
-
-/** A case's calls as grading generates them, answered by `answer` (default: the reference), as a check context. */
-async function contextOf(problem: string, caseName: string, seed: string, answer?: (...args: unknown[]) => unknown, visible = true): Promise<Ctx> {
-  const p = problemOf(problem);
-  const c = caseOf(problem, caseName);
-  const calls = generateCalls(assignment.id, p, c, seed);
-  const records = [];
-  for (const args of calls) {
-    const output: unknown = await (answer ?? p.reference)(...structuredClone(args));
-    const expected: unknown = await p.reference(...structuredClone(args));
-    records.push({ args, output, expected });
-  }
-  return caseContext(records, c.name, visible, seed);
-}
-
-const detector = (problem: string, id: string) => problemOf(problem).mistakes!.find((m) => m.id === id)!.matches;
+const { problemOf, contextOf, detector } = problemTools(assignment);
 
 const karate = (): Graph => ({ n: 34, edges: karateClub().edges });
 const path4: Graph = { n: 4, edges: [[0, 1], [2, 1], [2, 3]] };

@@ -26,35 +26,17 @@ import {
 } from '../../assignments/text-embeddings/checks.ts';
 import { LSA_MIN_COUNT, randomDocs, sotu, sotuVocabulary, symmetricCounts, tiedVectors, WORD_GROUPS, WORD_MIN_COUNT, WORDS } from '../../assignments/text-embeddings/data.ts';
 import * as reference from '../../solutions/text-embeddings/text.ts';
-import type { CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
-import { caseContext, generateCalls } from '../src/cases/calls.ts';
+import type { CheckContext } from '../src/assignment/define.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { englishStopWords, sentences, sotuSpeeches } from '../src/data/sotu.ts';
 import { singularValues } from '../src/linalg/svd.ts';
-import { chartTexts, PROJECT_ROOT } from './helpers.ts';
+import { chartTexts, problemTools, PROJECT_ROOT } from './helpers.ts';
 
 type Ctx = CheckContext<unknown[], unknown>;
 type Matrix = number[][];
 
-const problemOf = (name: string): ProblemSpec => assignment.problems.find((p) => p.export === name)!;
-const caseOf = (problem: string, name: string): CaseSpec<unknown[]> => problemOf(problem).cases.find((c) => c.name.startsWith(name))! as CaseSpec<unknown[]>;
-
-/** A case's calls as grading generates them, answered by `answer` (default: the reference), as a check context. */
-async function contextOf(problem: string, caseName: string, seed: string, answer?: (...args: unknown[]) => unknown, visible = true): Promise<Ctx> {
-  const p = problemOf(problem);
-  const c = caseOf(problem, caseName);
-  const calls = generateCalls(assignment.id, p, c, seed);
-  const records = [];
-  for (const args of calls) {
-    const output: unknown = await (answer ?? p.reference)(...structuredClone(args));
-    const expected: unknown = await p.reference(...structuredClone(args));
-    records.push({ args, output, expected });
-  }
-  return caseContext(records, c.name, visible, seed);
-}
-
+const { problemOf, contextOf, detector } = problemTools(assignment);
 const check = (problem: string, ctx: Ctx) => problemOf(problem).check(ctx);
-const detector = (problem: string, id: string) => problemOf(problem).mistakes!.find((m) => m.id === id)!.matches;
 
 describe('the data', () => {
   it('233 addresses from 1790 to 2021 with typographic apostrophes made ASCII; 301 stop words', () => {

@@ -5,6 +5,7 @@ import { grayscaleImage, imageGrid } from '../report/figures.ts';
 import type { Figure } from '../result/schema.ts';
 import { loadBoston } from './boston.ts';
 import { KARATE_CREDIT, karateClub, type LabelledGraph, lesMiserables, MISERABLES_CREDIT } from './graphs.ts';
+import { englishStopWords, SOTU_CREDIT, sotuSpeeches, STOPWORDS_CREDIT } from './sotu.ts';
 import { generateDigits } from './digits.ts';
 import { generateGenotypes } from './genotypes.ts';
 import { loadIris } from './iris.ts';
@@ -119,7 +120,32 @@ export const DATASETS: readonly DatasetInfo[] = [
     description: MISERABLES_CREDIT,
     preview: () => adjacencySheet('Les Misérables: co-appearances, characters sorted by group', lesMiserables(), MISERABLES_CREDIT),
   },
+  {
+    name: 'sotu',
+    description: `${SOTU_CREDIT} With the ${STOPWORDS_CREDIT} Typographic apostrophes are made ASCII (grader/src/data/sotu.ts).`,
+    preview: sotuSheet,
+  },
 ];
+
+/**
+ * The addresses as a picture: one row per address in order of year, one column per word of the
+ * 100 most frequent (stop words left out, columns in order of frequency), brightness the word's
+ * share of the address's words on a log scale. Vocabulary drifting with the centuries shows as
+ * bands.
+ */
+function sotuSheet(): Figure {
+  const stop = new Set(englishStopWords());
+  const docs = sotuSpeeches().map(({ text }) => (text.toLowerCase().match(/[a-z]+(?:'[a-z]+)*/g) ?? []).filter((token) => !stop.has(token)));
+  const totals = new Map<string, number>();
+  for (const doc of docs) for (const token of doc) totals.set(token, (totals.get(token) ?? 0) + 1);
+  const words = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 100).map(([word]) => word);
+  const pixels = docs.map((doc) => {
+    const counts = new Map<string, number>();
+    for (const token of doc) counts.set(token, (counts.get(token) ?? 0) + 1);
+    return words.map((word) => Math.log1p((1000 * (counts.get(word) ?? 0)) / Math.max(1, doc.length)));
+  });
+  return grayscaleImage('State of the Union: 233 addresses (rows, 1790 at the top) × the 100 most frequent words, log share', pixels, { scale: 2, caption: `${SOTU_CREDIT} ${STOPWORDS_CREDIT}` });
+}
 
 /** A graph as a picture: its adjacency matrix, nodes sorted by label so that groups show as blocks (white: an edge). */
 function adjacencySheet(title: string, graph: LabelledGraph, caption: string): Figure {
