@@ -11,7 +11,9 @@ export const SLOWEST_FIRST = [
   'grader/test/export.test.ts', // 179 s
   'grader/test/pca-alternatives-students.test.ts', // 132 s
   'grader/test/hostile/control-flow.test.ts', // 83 s
+  'grader/test/text-embeddings-students.test.ts', // 57 s (2026-12-01)
   'grader/test/autoencoders-alternatives.test.ts', // 44 s
+  'grader/test/text-embeddings-alternatives.test.ts', // 36 s (2026-12-01)
   'grader/test/authoring.test.ts', // 33 s
   'grader/test/assignment-checks.test.ts', // 23 s
   'grader/test/cli.test.ts', // 21 s

@@ -211,6 +211,7 @@ export function checkLowRank(X: Matrix, k: number, answer: Matrix, expected: Mat
   const rankBound = RELATIVE_TOLERANCE * S[0] + slack;
   checks.push(
     invariant(
+      // Stryker disable next-line EqualityOperator: σ_{k+1} of the answer equal to the bound to the last bit has probability zero
       extra <= rankBound,
       `the answer has rank above k = ${k}: its singular value number ${k + 1} is ${fmt(extra)} (should be ≈ 0, at most ${fmt(rankBound)})`,
       { extraSingularValue: extra },
@@ -218,6 +219,7 @@ export function checkLowRank(X: Matrix, k: number, answer: Matrix, expected: Mat
   );
   checks.push(
     invariant(
+      // Stryker disable next-line EqualityOperator: an error off the optimum by exactly the allowance, to the last bit, has probability zero
       Math.abs(error - optimum) <= RELATIVE_TOLERANCE * optimum + 1e-12 * total + slack * (2 * Math.sqrt(optimum) + slack),
       `your rank-${k} error ‖X − X_k‖²_F is ${fmt(error)}; the Eckart–Young optimum is ${fmt(optimum)} (the sum of σᵢ² for i > ${k})`,
       { error, optimum },

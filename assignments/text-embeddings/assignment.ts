@@ -17,6 +17,7 @@ import {
   checkRanking,
   checkStrings,
   checkWordEmbeddings,
+  cosine,
   ERA_SHARE,
   ERA_SPAN,
   GROUP_MARGIN,
@@ -26,7 +27,10 @@ import {
 } from './checks.ts';
 import {
   countMatrix,
+  countsPerDocument,
   LSA_MIN_COUNT,
+  pairCounts,
+  positivePmi,
   randomDocs,
   randomText,
   shuffledWords,
@@ -37,7 +41,9 @@ import {
   tiedVectors,
   WORD_GROUPS,
   WORD_MIN_COUNT,
+  words,
   WORDS,
+  wordsUsed,
 } from './data.ts';
 import * as keepsDigits from './mistakes/tokenize-keeps-digits.ts';
 import * as looseApostrophes from './mistakes/tokenize-loose-apostrophes.ts';
@@ -83,18 +89,15 @@ const HAND_TEXT = "Don't STOP: it's 5 o'clock -- the U.S. Navy's 'best' rock'n'r
 
 // ── lsa ─────────────────────────────────────────────────────────────────────────────────────
 
-/** The addresses as a term–document matrix (1006 words), with their years; a share of them when `keep` < 1. */
-function sotuTermDocument(rng: Rng, keep: number): { X: Matrix; years: number[] } {
-  const speeches = keep < 1 ? someSpeeches(rng, keep) : sotu();
-  return { X: reference.termDocumentMatrix(speeches.map((s) => s.tokens), sotuVocabulary(LSA_MIN_COUNT)), years: speeches.map((s) => s.year) };
-}
+/** The addresses, all of them or a share when `keep` < 1. */
+const sotuSpeechesKept = (rng: Rng, keep: number) => (keep < 1 ? someSpeeches(rng, keep) : sotu());
 
 const LSA_SOTU = 'the State of the Union: 233 addresses × 1006 words, k = 20';
 const LSA_SOTU_HIDDEN = 'the State of the Union: 80 % of the addresses, k from 15 to 30';
 
 function lsaSotuArgs(keep: number) {
   return (rng: Rng): [Matrix, number] => {
-    const { X } = sotuTermDocument(rng, keep);
+    const X = countsPerDocument(sotuSpeechesKept(rng, keep).map((s) => s.tokens), sotuVocabulary(LSA_MIN_COUNT));
     return [X, keep < 1 ? rng.int(15, 30) : 20];
   };
 }
@@ -104,7 +107,7 @@ function checkLsaCase(ctx: CheckContext<[Matrix, number], LsaAnswer>): Verdict {
   const structure = checkLsa(X, k, ctx.output, ctx.expected.singularValues);
   if (structure.score < 1 || (ctx.caseName !== LSA_SOTU && ctx.caseName !== LSA_SOTU_HIDDEN)) return structure;
   // The generator draws the addresses first: drawn again from the case's seed, with their years.
-  const { years } = sotuTermDocument(ctx.inputRng(), ctx.caseName === LSA_SOTU ? 1 : 0.8);
+  const years = sotuSpeechesKept(ctx.inputRng(), ctx.caseName === LSA_SOTU ? 1 : 0.8).map((s) => s.year);
   const share = nearestWithinYears(ctx.output.documentVectors, years, ERA_SPAN);
   const verdict = invariant(
     share >= ERA_SHARE,
@@ -135,10 +138,22 @@ function decadeSentences(rng: Rng): string[][] {
     .flatMap((s) => s.sentences);
 }
 
+/** A decade's sentences, its `size` most frequent words (sorted; ties to the earlier word) and a window: a small co-occurrence case. */
+function decadeCase(rng: Rng, size: number, window: number): [string[][], string[], number] {
+  const sentences = decadeSentences(rng);
+  const uses = countsPerDocument([sentences.flat()], wordsUsed(sentences, 1))[0];
+  const vocabulary = wordsUsed(sentences, 1)
+    .map((word, j) => ({ word, uses: uses[j] }))
+    .sort((a, b) => b.uses - a.uses || (a.word < b.word ? -1 : 1))
+    .slice(0, size)
+    .map(({ word }) => word)
+    .sort();
+  return [sentences, vocabulary, window];
+}
+
 /** The PPMI matrix of the addresses' co-occurrences (502 words), from all or a share of them, with a window. */
 function sotuPpmi(rng: Rng, keep: number, window: number): Matrix {
-  const speeches = keep < 1 ? someSpeeches(rng, keep) : sotu();
-  return reference.ppmi(reference.cooccurrenceMatrix(speeches.flatMap((s) => s.sentences), sotuVocabulary(WORD_MIN_COUNT), window));
+  return positivePmi(pairCounts(sotuSpeechesKept(rng, keep).flatMap((s) => s.sentences), sotuVocabulary(WORD_MIN_COUNT), window));
 }
 
 const EMBED_SOTU = 'the State of the Union: PPMI of 502 words (window 5), k = 50';
@@ -171,7 +186,10 @@ function checkEmbeddingCase(ctx: CheckContext<[Matrix, number], Matrix>): Verdic
   if (!ctx.visible || result.score < 1) return result;
   const rows = NEIGHBOUR_WORDS.map((word) => {
     const i = vocabulary.indexOf(word);
-    return [word, reference.mostSimilar(ctx.output, ctx.output[i], 7).filter((j) => j !== i).slice(0, 6).map((j) => vocabulary[j]).join(', ')];
+    const others = vocabulary.map((_, j) => j).filter((j) => j !== i);
+    const similarity = others.map((j) => cosine(ctx.output[i], ctx.output[j]));
+    const nearest = others.map((j, t) => ({ j, s: similarity[t] })).sort((x, y) => y.s - x.s || x.j - y.j);
+    return [word, nearest.slice(0, 6).map(({ j }) => vocabulary[j]).join(', ')];
   });
   const table = textTable('Nearest words in your embeddings', ['word', 'most similar words (cosine)'], rows, { caption: `Computed from your wordEmbeddings of the addresses' PPMI matrix. ${SOTU_CREDIT} ${STOPWORDS_CREDIT}` });
   return { ...result, figures: [table] };
@@ -213,9 +231,10 @@ function analogyCalls(size: number, k: number) {
 function checkAnalogy({ calls }: CheckContext<AnalogyArgs, string[]>): Verdict {
   return allOf(
     calls.map(({ args: [embeddings, vocabulary, a, b, c, topN = 1], output }) => {
-      const [ea, eb, ec] = [a, b, c].map((word) => embeddings[vocabulary.indexOf(word)]);
-      const target = eb.map((x, j) => x - ea[j] + ec[j]);
-      const candidates = vocabulary.map((_, i) => i).filter((i) => ![a, b, c].includes(vocabulary[i]));
+      // The grader's own target and candidates: b's row minus a's plus c's, every other word.
+      const [from, to, like] = [a, b, c].map((word) => vocabulary.indexOf(word));
+      const target = embeddings[to].map((x, j) => x + embeddings[like][j] - embeddings[from][j]);
+      const candidates = vocabulary.map((_, i) => i).filter((i) => i !== from && i !== to && i !== like);
       const verdict = checkRanking(
         output.map((word) => vocabulary.indexOf(word)),
         embeddings,
@@ -277,7 +296,7 @@ export default defineAssignment({
       reference: reference.removeStopWords,
       output: strings,
       cases: [
-        { name: 'a passage of an address, the package’s 301 stop words', exact: true, args: (rng) => [reference.tokenize(passage(rng, 800)), STOP_WORDS] },
+        { name: 'a passage of an address, the package’s 301 stop words', exact: true, args: (rng) => [words(passage(rng, 800)), STOP_WORDS] },
         {
           name: 'random tokens, a few stop words',
           visibility: 'hidden',
@@ -329,7 +348,7 @@ export default defineAssignment({
           exact: true,
           args: (rng) => {
             const docs = randomDocs(rng, shuffledWords(rng), 8, 4, 12);
-            return [docs, reference.buildVocabulary(docs, 2)];
+            return [docs, wordsUsed(docs, 2)];
           },
         },
         {
@@ -338,7 +357,7 @@ export default defineAssignment({
           exact: true,
           calls: (rng) => {
             const docs = randomDocs(rng, shuffledWords(rng), 15, 1, 30);
-            return [[docs, reference.buildVocabulary(docs, 3)], [docs, WORDS]];
+            return [[docs, wordsUsed(docs, 3)], [docs, WORDS]];
           },
         },
       ],
@@ -449,21 +468,22 @@ export default defineAssignment({
           exact: true,
           calls: (rng) => {
             const sentences = randomDocs(rng, shuffledWords(rng), 12, 1, 10);
-            const vocabulary = reference.buildVocabulary(sentences, 2);
+            const vocabulary = wordsUsed(sentences, 2);
             return [[sentences, vocabulary, 1], [sentences, vocabulary, 3]];
           },
         },
-        // About 0.2 s per student (35,000 tokens in, 502×502 counts out and compared).
-        { name: 'the addresses of a decade, the 502 most frequent words, window 5', exact: true, args: (rng) => [decadeSentences(rng), sotuVocabulary(WORD_MIN_COUNT), 5], checkStudents: 10 },
+        { name: "the addresses of a decade, the decade's 40 most frequent words, window 5", exact: true, args: (rng) => decadeCase(rng, 40, 5) },
         {
           name: 'random sentences, windows 2 and 4',
           visibility: 'hidden',
           exact: true,
           calls: (rng) => {
             const sentences = randomDocs(rng, shuffledWords(rng), 30, 1, 15);
-            return [[sentences, reference.buildVocabulary(sentences, 3), 2], [sentences, WORDS, 4]];
+            return [[sentences, wordsUsed(sentences, 3), 2], [sentences, WORDS, 4]];
           },
         },
+        // About 0.2 s per student (35,000 tokens in, 502×502 counts out and compared).
+        { name: 'the addresses of a decade, the 502 most frequent words of all, window 5', visibility: 'hidden', exact: true, args: (rng) => [decadeSentences(rng), sotuVocabulary(WORD_MIN_COUNT), 5], checkStudents: 10 },
       ],
       check: (ctx) => {
         const verdict = allOf(ctx.calls.map(({ output, expected }) => checkCountMatrix(output, expected, 'word', 'word')));
@@ -487,9 +507,10 @@ export default defineAssignment({
       cases: [
         { name: 'a 3×3 matrix by hand', args: () => [[[0, 4, 1], [4, 2, 0], [1, 0, 6]]] },
         { name: 'a random 10×10 count matrix', args: (rng) => [symmetricCounts(rng, 10)] },
-        // About 0.2 s per student (the counts, then 502×502 logarithms compared).
-        { name: 'the co-occurrence counts of a decade of addresses', args: (rng) => [reference.cooccurrenceMatrix(decadeSentences(rng), sotuVocabulary(WORD_MIN_COUNT), 5)], checkStudents: 10 },
+        { name: "the co-occurrence counts of a decade of addresses, the decade's 40 most frequent words", args: (rng) => [pairCounts(...decadeCase(rng, 40, 5))] },
         { name: 'random count matrices', visibility: 'hidden', calls: (rng) => [[symmetricCounts(rng, 25)], [symmetricCounts(rng, 4)]] },
+        // About 0.2 s per student (the counts, then 502×502 logarithms compared).
+        { name: 'the co-occurrence counts of a decade of addresses, 502 words', visibility: 'hidden', args: (rng) => [pairCounts(decadeSentences(rng), sotuVocabulary(WORD_MIN_COUNT), 5)], checkStudents: 10 },
       ],
       check: ({ calls }) => allOf(calls.map(({ output, expected }) => allClose(output, expected, TOLERANCE))),
       mistakes: [
@@ -506,10 +527,10 @@ export default defineAssignment({
       reference: reference.wordEmbeddings,
       output: matrix,
       cases: [
-        { name: 'the PPMI of a random 12×12 count matrix, k = 3', args: (rng) => [reference.ppmi(symmetricCounts(rng, 12)), 3] },
+        { name: 'the PPMI of a random 12×12 count matrix, k = 3', args: (rng) => [positivePmi(symmetricCounts(rng, 12)), 3] },
         // About 2 s per student for the reference (ml-matrix, 502×502) and 1 s for the checks.
         { name: EMBED_SOTU, args: embedSotuArgs(1), checkStudents: 10 },
-        { name: 'the PPMI of random count matrices', visibility: 'hidden', calls: (rng) => [[reference.ppmi(symmetricCounts(rng, 30)), 6], [reference.ppmi(symmetricCounts(rng, 8)), 8]] },
+        { name: 'the PPMI of random count matrices', visibility: 'hidden', calls: (rng) => [[positivePmi(symmetricCounts(rng, 30)), 6], [positivePmi(symmetricCounts(rng, 8)), 8]] },
         { name: EMBED_SOTU_HIDDEN, visibility: 'hidden', args: embedSotuArgs(0.8), checkStudents: 10 },
       ],
       check: (ctx) => (ctx.calls.length > 1 ? allOf(ctx.calls.map(({ args: [M, k], output, expected }) => checkWordEmbeddings(output, M.length, k, expected, singularValues(M)))) : checkEmbeddingCase(ctx)),

@@ -9,9 +9,15 @@
 import { formatNumber } from '../../grader/src/checks/allclose.ts';
 import { allOf, fail, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import type { Matrix } from '../../grader/src/linalg/dense.ts';
-import { cosineSimilarity } from '../../solutions/text-embeddings/text.ts';
 
 const fmt = (value: number): string => formatNumber(value);
+
+/** The grader's cosine similarity: 0 when either vector is zero. */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  const dot = a.reduce((sum, x, i) => sum + x * b[i], 0);
+  const lengths = Math.hypot(...a) * Math.hypot(...b);
+  return lengths === 0 ? 0 : dot / lengths;
+}
 const quote = (token: string | undefined): string => (token === undefined ? 'nothing' : JSON.stringify(token));
 
 /** Two lists of strings, the first difference named. */
@@ -70,7 +76,7 @@ export function sureTie(a: readonly number[], b: readonly number[]): boolean {
  * chosen before a higher one is).
  */
 export function checkRanking(answer: number[], vectors: Matrix, target: number[], candidates: number[], count: number, name: (i: number) => string): Verdict {
-  const score = new Map(candidates.map((i) => [i, cosineSimilarity(vectors[i], target)]));
+  const score = new Map(candidates.map((i) => [i, cosine(vectors[i], target)]));
   const sorted = [...score.values()].sort((a, b) => b - a);
   if (answer.length !== count) return fail(`expected ${count} results, got ${answer.length}`);
   const seen = new Set<number>();
@@ -212,7 +218,7 @@ export function groupSimilarities(E: Matrix, vocabulary: readonly string[], grou
     let pairs = 0;
     for (let a = 0; a < words.length; a++) {
       for (let b = a + 1; b < words.length; b++) {
-        within += cosineSimilarity(row(words[a]), row(words[b]));
+        within += cosine(row(words[a]), row(words[b]));
         pairs++;
       }
     }
@@ -222,7 +228,7 @@ export function groupSimilarities(E: Matrix, vocabulary: readonly string[], grou
       if (other === group) continue;
       for (const a of words) {
         for (const b of otherWords) {
-          between += cosineSimilarity(row(a), row(b));
+          between += cosine(row(a), row(b));
           others++;
         }
       }
@@ -247,7 +253,7 @@ export function nearestWithinYears(D: Matrix, years: readonly number[], span: nu
     let bestScore = -Infinity;
     for (let j = 0; j < D.length; j++) {
       if (j === i) continue;
-      const s = cosineSimilarity(D[i], D[j]);
+      const s = cosine(D[i], D[j]);
       if (s > bestScore) [best, bestScore] = [j, s];
     }
     if (Math.abs(years[best] - years[i]) <= span) near++;

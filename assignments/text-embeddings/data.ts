@@ -1,12 +1,69 @@
 /**
  * Inputs for `text-embeddings`: small generated texts, corpora and matrices for the unit cases,
- * and the State of the Union addresses prepared once for the task-level cases (tokenized with
- * the reference's tokenizer, stop words removed, split into sentences).
+ * and the State of the Union addresses prepared once for the task-level cases (tokenized, stop
+ * words removed, split into sentences).
+ *
+ * The corpus tools here are the grader's own, not the reference's: inputs are built the same way
+ * in the student copy `mlgrade export` makes, where the reference is not available (its calls
+ * would have to be recorded, and the addresses alone are 63,000 sentences).
+ * text-embeddings-checks.test.ts checks they agree with the reference.
  */
 import type { Rng } from '../../grader/src/cases/rng.ts';
 import { englishStopWords, sentences, sotuSpeeches, type Speech } from '../../grader/src/data/sotu.ts';
 import type { Matrix } from '../../grader/src/linalg/dense.ts';
-import { buildVocabulary, removeStopWords, tokenize } from '../../solutions/text-embeddings/text.ts';
+
+// ── the grader's corpus tools ───────────────────────────────────────────────────────────────
+
+/** The tokens of a text: lower-cased, maximal runs of a–z joined by inner apostrophes. */
+export function words(text: string): string[] {
+  return Array.from(text.toLowerCase().matchAll(/[a-z]+(?:'[a-z]+)*/g), (match) => match[0]);
+}
+
+/** Every word used at least `minCount` times in all, in JavaScript's default order. */
+export function wordsUsed(docs: readonly string[][], minCount: number): string[] {
+  const uses = new Map<string, number>();
+  docs.flat().forEach((word) => uses.set(word, 1 + (uses.get(word) ?? 0)));
+  return [...uses.keys()].filter((word) => uses.get(word)! >= minCount).sort();
+}
+
+/** Documents × words counts. */
+export function countsPerDocument(docs: readonly string[][], vocabulary: readonly string[]): Matrix {
+  const column = new Map(vocabulary.map((word, j) => [word, j]));
+  return docs.map((doc) => {
+    const counts = vocabulary.map(() => 0);
+    doc.forEach((word) => {
+      if (column.has(word)) counts[column.get(word)!]++;
+    });
+    return counts;
+  });
+}
+
+/** Words × words counts of pairs 1 … window apart within a sentence, both orders. */
+export function pairCounts(sentences: readonly string[][], vocabulary: readonly string[], window: number): Matrix {
+  const column = new Map(vocabulary.map((word, j) => [word, j]));
+  const C = vocabulary.map(() => vocabulary.map(() => 0));
+  for (const sentence of sentences) {
+    sentence.forEach((word, i) => {
+      const a = column.get(word);
+      if (a === undefined) return;
+      for (let distance = 1; distance <= window && i + distance < sentence.length; distance++) {
+        const b = column.get(sentence[i + distance]);
+        if (b === undefined) continue;
+        C[a][b]++;
+        C[b][a]++;
+      }
+    });
+  }
+  return C;
+}
+
+/** max(0, ln(C_ij·N / (r_i·c_j))), 0 where C_ij = 0. */
+export function positivePmi(C: Matrix): Matrix {
+  const rowSums = C.map((row) => row.reduce((sum, c) => sum + c, 0));
+  const colSums = C.map((_, j) => C.reduce((sum, row) => sum + row[j], 0));
+  const N = rowSums.reduce((sum, r) => sum + r, 0);
+  return C.map((row, i) => row.map((c, j) => (c === 0 ? 0 : Math.max(0, Math.log(c) + Math.log(N) - Math.log(rowSums[i]) - Math.log(colSums[j])))));
+}
 
 /** Words for generated corpora: a few with inner apostrophes, a few that are stop words. */
 export const WORDS = [
@@ -115,7 +172,10 @@ export function sotu(): PreparedSpeech[] {
   if (!prepared) {
     const stop = englishStopWords();
     prepared = sotuSpeeches().map(({ text, ...speech }) => {
-      const split = sentences(text).map((sentence) => removeStopWords(tokenize(sentence), stop)).filter((sentence) => sentence.length > 0);
+      const stopSet = new Set(stop);
+      const split = sentences(text)
+        .map((sentence) => words(sentence).filter((word) => !stopSet.has(word)))
+        .filter((sentence) => sentence.length > 0);
       return { ...speech, tokens: split.flat(), sentences: split };
     });
   }
@@ -134,7 +194,7 @@ const vocabularies = new Map<number, string[]>();
 export function sotuVocabulary(minCount: number): string[] {
   let vocabulary = vocabularies.get(minCount);
   if (!vocabulary) {
-    vocabulary = buildVocabulary(sotu().map((speech) => speech.tokens), minCount);
+    vocabulary = wordsUsed(sotu().map((speech) => speech.tokens), minCount);
     vocabularies.set(minCount, vocabulary);
   }
   return vocabulary;

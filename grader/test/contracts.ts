@@ -17,3 +17,4 @@ export const pca = (
 export const adversarial = (solution: typeof import('../../solutions/adversarial/attack.ts')): Starter<typeof import('../../starter/adversarial/attack.ts')> => solution;
 export const autoencoders = (solution: typeof import('../../solutions/autoencoders/autoencoder.ts')): Starter<typeof import('../../starter/autoencoders/autoencoder.ts')> => solution;
 export const nodeEmbeddings = (solution: typeof import('../../solutions/node-embeddings/graph.ts')): Starter<typeof import('../../starter/node-embeddings/graph.ts')> => solution;
+export const textEmbeddings = (solution: typeof import('../../solutions/text-embeddings/text.ts')): Starter<typeof import('../../starter/text-embeddings/text.ts')> => solution;

@@ -24,7 +24,23 @@ import {
   RANK_TOLERANCE,
   sureTie,
 } from '../../assignments/text-embeddings/checks.ts';
-import { LSA_MIN_COUNT, randomDocs, sotu, sotuVocabulary, symmetricCounts, tiedVectors, WORD_GROUPS, WORD_MIN_COUNT, WORDS } from '../../assignments/text-embeddings/data.ts';
+import {
+  countsPerDocument,
+  LSA_MIN_COUNT,
+  pairCounts,
+  positivePmi,
+  randomDocs,
+  randomText,
+  sotu,
+  sotuVocabulary,
+  symmetricCounts,
+  tiedVectors,
+  WORD_GROUPS,
+  WORD_MIN_COUNT,
+  words,
+  WORDS,
+  wordsUsed,
+} from '../../assignments/text-embeddings/data.ts';
 import * as reference from '../../solutions/text-embeddings/text.ts';
 import type { CheckContext } from '../src/assignment/define.ts';
 import { createRng } from '../src/cases/rng.ts';
@@ -68,6 +84,23 @@ describe('the data', () => {
     expect(sotu().reduce((sum, s) => sum + s.tokens.length, 0)).toBeGreaterThan(700_000);
   });
 
+  it("the grader's corpus tools agree with the reference (they build the inputs where the reference is not available)", () => {
+    const rng = createRng('tools');
+    for (let t = 0; t < 20; t++) {
+      const text = randomText(rng, 60);
+      expect(words(text)).toEqual(reference.tokenize(text));
+      const docs = randomDocs(rng, WORDS, rng.int(1, 8), 0, 20);
+      const minCount = rng.int(1, 4);
+      const vocabulary = wordsUsed(docs, minCount);
+      expect(vocabulary).toEqual(reference.buildVocabulary(docs, minCount));
+      expect(countsPerDocument(docs, vocabulary)).toEqual(reference.termDocumentMatrix(docs, vocabulary));
+      const window = rng.int(1, 5);
+      expect(pairCounts(docs, WORDS.slice(0, 20), window)).toEqual(reference.cooccurrenceMatrix(docs, WORDS.slice(0, 20), window));
+      const C = symmetricCounts(rng, 12);
+      positivePmi(C).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(reference.ppmi(C)[i][j], 12)));
+    }
+  });
+
   it('tiedVectors plants exact ties; symmetricCounts is symmetric with a count in every row', () => {
     const { vectors, query } = tiedVectors(createRng('ties'), 30, 4);
     expect(vectors.some((v) => v.every((x) => x === 0))).toBe(true);
@@ -82,6 +115,7 @@ describe('the data', () => {
     expect(handout).toContain(`at least ${100 * ERA_SHARE} % of the addresses`);
     expect(handout).toContain(`within ${ERA_SPAN} years`);
     expect(handout).toContain(`by at least ${GROUP_MARGIN}.`);
+    for (const name of ['lsa', 'wordEmbeddings']) expect(handout).toContain(`${problemOf(name).timeoutMs! / 1000} s of CPU time`);
   });
 });
 
