@@ -24,6 +24,7 @@ import {
   groupSimilarities,
   type LsaAnswer,
   nearestWithinYears,
+  spectrum,
 } from './checks.ts';
 import {
   countMatrix,
@@ -116,13 +117,20 @@ function checkLsaCase(ctx: CheckContext<[Matrix, number], LsaAnswer>): Verdict {
   );
   const result = { ...verdict, message: verdict.score === 1 ? `${(100 * share).toFixed(0)} % of the addresses are nearest to one within ${ERA_SPAN} years (at least ${(100 * ERA_SHARE).toFixed(0)} % needed)` : verdict.message, metrics: { share } };
   if (!ctx.visible || result.score < 1) return result;
-  const D = ctx.output.documentVectors;
   const figure = scatterPlot(
     'The addresses in your LSA space',
-    D.map((row, i) => ({ x: row[1] / Math.hypot(...row), y: row[2] / Math.hypot(...row), group: `${Math.floor(years[i] / 50) * 50}s` })),
+    lsaPoints(ctx.output.documentVectors, years),
     { xLabel: 'coordinate 2 / length', yLabel: 'coordinate 3 / length', caption: `Each address's document vector, coordinates 2 and 3 divided by its length (coordinate 1 mostly measures length), coloured by half-century. ${SOTU_CREDIT}` },
   );
   return { ...result, figures: [figure] };
+}
+
+/** Each document's coordinates 2 and 3 divided by its vector's length, grouped by half-century. */
+export function lsaPoints(D: Matrix, years: readonly number[]): Array<{ x: number; y: number; group: string }> {
+  return D.map((row, i) => {
+    const length = Math.hypot(...row);
+    return { x: row[1] / length, y: row[2] / length, group: `${Math.floor(years[i] / 50) * 50}s` };
+  });
 }
 
 // ── cooccurrence and embeddings on the addresses ────────────────────────────────────────────
@@ -167,11 +175,22 @@ function embedSotuArgs(keep: number) {
   };
 }
 
-const NEIGHBOUR_WORDS = ['war', 'tax', 'children', 'britain', 'june', 'congress', 'education', 'gold'];
+/** The `count` words most similar to `word` by cosine of their embeddings, most similar first (ties to the lower index). */
+export function nearestWords(E: Matrix, vocabulary: readonly string[], word: string, count: number): string[] {
+  const i = vocabulary.indexOf(word);
+  return vocabulary
+    .map((_, j) => ({ j, similarity: cosine(E[i], E[j]) }))
+    .filter(({ j }) => j !== i)
+    .sort((a, b) => b.similarity - a.similarity || a.j - b.j)
+    .slice(0, count)
+    .map(({ j }) => vocabulary[j]);
+}
+
+export const NEIGHBOUR_WORDS = ['war', 'tax', 'children', 'britain', 'june', 'congress', 'education', 'gold'];
 
 function checkEmbeddingCase(ctx: CheckContext<[Matrix, number], Matrix>): Verdict {
   const [M, k] = ctx.args;
-  const structure = checkWordEmbeddings(ctx.output, M.length, k, ctx.expected, singularValues(M));
+  const structure = checkWordEmbeddings(ctx.output, M.length, k, ctx.expected, spectrum(M));
   if (structure.score < 1 || (ctx.caseName !== EMBED_SOTU && ctx.caseName !== EMBED_SOTU_HIDDEN)) return structure;
   const vocabulary = sotuVocabulary(WORD_MIN_COUNT);
   const groups = groupSimilarities(ctx.output, vocabulary, WORD_GROUPS);
@@ -184,13 +203,7 @@ function checkEmbeddingCase(ctx: CheckContext<[Matrix, number], Matrix>): Verdic
   const summary = groups.map((g) => `${g.group} ${g.within.toFixed(2)} vs ${g.between.toFixed(2)}`).join('; ');
   const result = { ...verdict, message: verdict.score === 1 ? `every word group is kept together (mean cosine within vs with other groups: ${summary})` : verdict.message };
   if (!ctx.visible || result.score < 1) return result;
-  const rows = NEIGHBOUR_WORDS.map((word) => {
-    const i = vocabulary.indexOf(word);
-    const others = vocabulary.map((_, j) => j).filter((j) => j !== i);
-    const similarity = others.map((j) => cosine(ctx.output[i], ctx.output[j]));
-    const nearest = others.map((j, t) => ({ j, s: similarity[t] })).sort((x, y) => y.s - x.s || x.j - y.j);
-    return [word, nearest.slice(0, 6).map(({ j }) => vocabulary[j]).join(', ')];
-  });
+  const rows = NEIGHBOUR_WORDS.map((word) => [word, nearestWords(ctx.output, vocabulary, word, 6).join(', ')]);
   const table = textTable('Nearest words in your embeddings', ['word', 'most similar words (cosine)'], rows, { caption: `Computed from your wordEmbeddings of the addresses' PPMI matrix. ${SOTU_CREDIT} ${STOPWORDS_CREDIT}` });
   return { ...result, figures: [table] };
 }
@@ -533,7 +546,7 @@ export default defineAssignment({
         { name: 'the PPMI of random count matrices', visibility: 'hidden', calls: (rng) => [[positivePmi(symmetricCounts(rng, 30)), 6], [positivePmi(symmetricCounts(rng, 8)), 8]] },
         { name: EMBED_SOTU_HIDDEN, visibility: 'hidden', args: embedSotuArgs(0.8), checkStudents: 10 },
       ],
-      check: (ctx) => (ctx.calls.length > 1 ? allOf(ctx.calls.map(({ args: [M, k], output, expected }) => checkWordEmbeddings(output, M.length, k, expected, singularValues(M)))) : checkEmbeddingCase(ctx)),
+      check: (ctx) => (ctx.calls.length > 1 ? allOf(ctx.calls.map(({ args: [M, k], output, expected }) => checkWordEmbeddings(output, M.length, k, expected, spectrum(M)))) : checkEmbeddingCase(ctx)),
       mistakes: [
         {
           id: 'embedding-no-sqrt',
@@ -544,7 +557,7 @@ export default defineAssignment({
           id: 'embedding-sigma',
           hint: 'scale column j of U_k by sqrt(σ_j), not by σ_j: your columns’ squared lengths are the squared singular values',
           matches: ({ args: [M], output }) => {
-            const S = singularValues(M);
+            const S = spectrum(M);
             return output.length > 0 && S[0] > 1.5 && columnLengths(output).every((length, j) => Math.abs(length - S[j]) <= 1e-6 * S[0]);
           },
         },

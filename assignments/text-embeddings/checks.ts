@@ -6,9 +6,11 @@
  * only has to be in order to within rounding. Factorizations are compared sign-free: Gram
  * matrices, singular values, and documentVectors = X·wordVectors, never vector by vector.
  */
+import { createHash } from 'node:crypto';
 import { formatNumber } from '../../grader/src/checks/allclose.ts';
 import { allOf, fail, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import type { Matrix } from '../../grader/src/linalg/dense.ts';
+import { singularValues } from '../../grader/src/linalg/svd.ts';
 
 const fmt = (value: number): string => formatNumber(value);
 
@@ -115,6 +117,29 @@ function ordinal(n: number): string {
  * off by whole singular values.
  */
 export const FACTOR_TOLERANCE = 1e-7;
+
+const spectra = new Map<string, number[]>();
+/** How many spectra `spectrum` keeps: a grading's few matrices, each checked many times. */
+export const SPECTRA_KEPT = 8;
+
+/**
+ * The singular values of M, remembered by content: `mlgrade check` checks the same 502×502
+ * PPMI matrix of the addresses a dozen times for each student (the answer, then nudged,
+ * scrambled and moved), and its SVD costs 0.3 s where the hash costs 5 ms.
+ */
+export function spectrum(M: Matrix): number[] {
+  const hash = createHash('sha256');
+  hash.update(`${M.length}×${M[0]?.length ?? 0}`);
+  for (const row of M) hash.update(new Float64Array(row));
+  const key = hash.digest('hex');
+  let S = spectra.get(key);
+  if (!S) {
+    S = singularValues(M);
+    spectra.set(key, S);
+    if (spectra.size > SPECTRA_KEPT) spectra.delete(spectra.keys().next().value!);
+  }
+  return S;
+}
 
 /** σ_k > σ_{k+1} by a margin: then the span of the top k singular vectors is unique. */
 export function hasGap(S: readonly number[], k: number): boolean {
@@ -247,13 +272,18 @@ export const GROUP_MARGIN = 0.1;
 
 /** The share of documents whose most similar other document (cosine, ties to the lower index) is within `years` of it. */
 export function nearestWithinYears(D: Matrix, years: readonly number[], span: number): number {
+  // Rows scaled to length 1 once: then a cosine is a dot product (a zero row stays zero).
+  const unit = D.map((row) => {
+    const length = Math.hypot(...row);
+    return row.map((x) => (length === 0 ? 0 : x / length));
+  });
   let near = 0;
-  for (let i = 0; i < D.length; i++) {
+  for (let i = 0; i < unit.length; i++) {
     let best = -1;
     let bestScore = -Infinity;
-    for (let j = 0; j < D.length; j++) {
+    for (let j = 0; j < unit.length; j++) {
       if (j === i) continue;
-      const s = cosine(D[i], D[j]);
+      const s = unit[i].reduce((sum, x, t) => sum + x * unit[j][t], 0);
       if (s > bestScore) [best, bestScore] = [j, s];
     }
     if (Math.abs(years[best] - years[i]) <= span) near++;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import assignment from '../../assignments/text-embeddings/assignment.ts';
+import assignment, { lsaPoints, NEIGHBOUR_WORDS, nearestWords } from '../../assignments/text-embeddings/assignment.ts';
 import {
   checkCountMatrix,
   checkLsa,
@@ -22,6 +22,8 @@ import {
   hasGap,
   nearestWithinYears,
   RANK_TOLERANCE,
+  spectrum,
+  SPECTRA_KEPT,
   sureTie,
 } from '../../assignments/text-embeddings/checks.ts';
 import {
@@ -192,6 +194,20 @@ describe('rankings', () => {
 describe('factorizations', () => {
   const X = [[2, 0, 1, 0], [0, 3, 0, 1], [1, 1, 1, 1], [0, 0, 2, 5], [4, 1, 0, 0]];
 
+  it('spectrum remembers the singular values of the last few matrices by content', () => {
+    const M = [[2, 1], [1, 3]];
+    const S = spectrum(M);
+    expect(S).toEqual(singularValues(M));
+    expect(spectrum(M.map((row) => [...row]))).toBe(S);
+    // Same numbers, another shape: another matrix.
+    expect(spectrum([[2, 1, 1, 3]])).not.toBe(S);
+    expect(spectrum([[2, 1, 1, 3]])).toEqual(singularValues([[2, 1, 1, 3]]));
+    expect(spectrum([[2], [1], [1], [3]])).toEqual([Math.sqrt(15)]);
+    for (let i = 0; i < SPECTRA_KEPT; i++) spectrum([[i + 10]]);
+    expect(spectrum(M)).not.toBe(S);
+    expect(spectrum([[SPECTRA_KEPT + 9]])).toBe(spectrum([[SPECTRA_KEPT + 9]]));
+  });
+
   it('hasGap', () => {
     expect(hasGap([3, 2, 1], 1)).toBe(true);
     expect(hasGap([3, 3, 1], 1)).toBe(false);
@@ -280,6 +296,18 @@ describe('the State of the Union checks', () => {
     expect(groups[1].between).toBeCloseTo((0 + 0 + Math.SQRT1_2) / 3, 12);
   });
 
+  it('lsaPoints: coordinates 2 and 3 over the length, by half-century; nearestWords: by cosine, ties to the lower index', () => {
+    expect(lsaPoints([[3, 0, 4], [0, 2, 0], [1, 1, 1]], [1799, 1800, 2021])).toEqual([
+      { x: 0, y: 0.8, group: '1750s' },
+      { x: 1, y: 0, group: '1800s' },
+      { x: 1 / Math.sqrt(3), y: 1 / Math.sqrt(3), group: '2000s' },
+    ]);
+    const E = [[1, 0], [2, 0], [0, 1], [1, 0.1], [1, 0]];
+    expect(nearestWords(E, ['a', 'b', 'c', 'd', 'e'], 'a', 3)).toEqual(['b', 'e', 'd']);
+    expect(nearestWords(E, ['a', 'b', 'c', 'd', 'e'], 'c', 2)).toEqual(['d', 'a']);
+    expect(NEIGHBOUR_WORDS.filter((w) => !sotuVocabulary(WORD_MIN_COUNT).includes(w))).toEqual([]);
+  });
+
   it('nearestWithinYears: the most similar other row by cosine, ties to the lower index', () => {
     const D = [[1, 0], [1, 0.1], [0, 1], [0, 2], [1, 0]];
     expect(nearestWithinYears(D, [1800, 1810, 1900, 1930, 1850], 20)).toBe(0.2);
@@ -287,6 +315,8 @@ describe('the State of the Union checks', () => {
     expect(nearestWithinYears(D, [1800, 1821, 1900, 1921, 1800], 20)).toBe(0.4);
     // Row 1's nearest are rows 0 and 4 (equal): row 0, the lower index.
     expect(nearestWithinYears([[1, 0], [1, 0.1], [0, 1], [1, 0]], [1800, 1800, 1900, 1900], 20)).toBe(0.25);
+    // A zero row is as similar as an orthogonal one (cosine 0) and is never chosen over a positive one.
+    expect(nearestWithinYears([[0, 0], [0, 1], [0, 2]], [1900, 1800, 1810], 20)).toBe(2 / 3);
   });
 
   it('the LSA case: the reference passes with a figure; documents in a random order fail the era test', async () => {

@@ -136,13 +136,17 @@ export const DATASETS: readonly DatasetInfo[] = [
 function sotuSheet(): Figure {
   const stop = new Set(englishStopWords());
   const docs = sotuSpeeches().map(({ text }) => (text.toLowerCase().match(/[a-z]+(?:'[a-z]+)*/g) ?? []).filter((token) => !stop.has(token)));
-  const totals = new Map<string, number>();
-  for (const doc of docs) for (const token of doc) totals.set(token, (totals.get(token) ?? 0) + 1);
-  const words = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 100).map(([word]) => word);
+  const tally = (tokens: string[]): Map<string, number> => {
+    const frequency = new Map<string, number>();
+    for (const token of tokens) frequency.set(token, 1 + (frequency.get(token) ?? 0));
+    return frequency;
+  };
+  const overall = [...tally(docs.flat())];
+  overall.sort(([wordA, a], [wordB, b]) => (a === b ? (wordA < wordB ? -1 : 1) : b - a));
+  const words = overall.slice(0, 100).map(([word]) => word);
   const pixels = docs.map((doc) => {
-    const counts = new Map<string, number>();
-    for (const token of doc) counts.set(token, (counts.get(token) ?? 0) + 1);
-    return words.map((word) => Math.log1p((1000 * (counts.get(word) ?? 0)) / Math.max(1, doc.length)));
+    const frequency = tally(doc);
+    return words.map((word) => Math.log1p((1000 * (frequency.get(word) ?? 0)) / Math.max(1, doc.length)));
   });
   return grayscaleImage('State of the Union: 233 addresses (rows, 1790 at the top) × the 100 most frequent words, log share', pixels, { scale: 2, caption: `${SOTU_CREDIT} ${STOPWORDS_CREDIT}` });
 }
