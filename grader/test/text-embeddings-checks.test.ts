@@ -21,6 +21,7 @@ import {
   groupSimilarities,
   hasGap,
   nearestWithinYears,
+  ordinal,
   RANK_TOLERANCE,
   spectrum,
   SPECTRA_KEPT,
@@ -33,6 +34,7 @@ import {
   positivePmi,
   randomDocs,
   randomText,
+  someSpeeches,
   sotu,
   sotuVocabulary,
   symmetricCounts,
@@ -47,6 +49,7 @@ import * as reference from '../../solutions/text-embeddings/text.ts';
 import type { CheckContext } from '../src/assignment/define.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { englishStopWords, sentences, sotuSpeeches } from '../src/data/sotu.ts';
+import { formatNumber } from '../src/checks/allclose.ts';
 import { singularValues } from '../src/linalg/svd.ts';
 import { chartTexts, problemTools, PROJECT_ROOT } from './helpers.ts';
 
@@ -128,6 +131,11 @@ describe('checkStrings and checkCountMatrix', () => {
     expect(checkStrings(['a', 'b'], ['a', 'b', 'c'], 'words').message).toBe('words differ at position 2 (after "a", "b"): expected "c", got nothing; 2 words returned, 3 expected');
     expect(checkStrings(['q', 'a', 'b', 'c', 'd'], ['q', 'a', 'b', 'c'], 'words').message).toBe('words differ at position 4 (after "a", "b", "c"): expected nothing, got "d"; 5 words returned, 4 expected');
     expect(checkStrings(['x'], ['a'], 'tokens').message).toBe('tokens differ at position 0: expected "a", got "x"; 1 tokens returned, 1 expected');
+    expect(checkStrings(['a', 'x'], ['a', 'b'], 'tokens').details).toEqual({ position: 1 });
+  });
+
+  it('ordinal: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 23rd … 111th, 112th, 113th', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112, 113, 122].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th', '112th', '113th', '122nd']);
   });
 
   it('counts exactly, entry by entry; a transposed matrix is named', () => {
@@ -139,6 +147,10 @@ describe('checkStrings and checkCountMatrix', () => {
     expect(checkCountMatrix([[1, 0], [0, 3]], expected, 'word', 'word').message).toBe('expected a 2×3 matrix (words × words), got 2×2');
     expect(checkCountMatrix([], [], 'word', 'word').score).toBe(1);
     expect(checkCountMatrix([], expected, 'word', 'word').message).toBe('expected a 2×3 matrix (words × words), got 0×0');
+    // As many rows as expected has columns, but not transposed.
+    expect(checkCountMatrix([[1], [2], [3]], expected, 'document', 'word').message).toBe('expected a 2×3 matrix (documents × words), got 3×1');
+    expect(checkCountMatrix([], [[]], 'document', 'word').message).toBe('expected a 1×0 matrix (documents × words), got 0×0');
+    expect(checkCountMatrix([[1, 0, 2], [0, 3, 1]], expected, 'document', 'word').details).toEqual({ row: 1, col: 2 });
   });
 });
 
@@ -154,6 +166,10 @@ describe('rankings', () => {
     expect(sureTie([1, 0], [1, 1])).toBe(false);
     expect(sureTie([0, 1], [1, 1])).toBe(false);
     expect(sureTie([0, 0], [0, 1])).toBe(false);
+    expect(sureTie([0, 1], [0, 2])).toBe(true);
+    expect(sureTie([0, 1], [1, 2])).toBe(false);
+    expect(sureTie([2, 4], [0, 2])).toBe(false);
+    expect(sureTie([1, 2], [0, 0])).toBe(false);
   });
 
   const vectors = [[1, 0], [0, 1], [2, 0], [1, 1], [0, 0], [-1, 0]];
@@ -172,6 +188,13 @@ describe('rankings', () => {
     expect(checkRanking([1, 0, 3], vectors, [1, 0], [0, 2, 3], 3, name).message).toBe('result 0 is row 1, which is not one of the candidates (a, b and c themselves are excluded)');
     expect(checkRanking([-1, 0, 3], vectors, [1, 0], [0, 2, 3], 3, name).message).toBe('result 0 is row -1, which is not one of the candidates');
     expect(checkRanking([0.5, 0, 3], vectors, [1, 0], [0, 2, 3], 3, name).message).toBe('result 0 is row 0.5, which is not one of the candidates');
+    expect(checkRanking([0, 2], vectors, [1, 0], [1, 2, 3], 2, name).message).toBe('result 0 is row 0, which is not one of the candidates (a, b and c themselves are excluded)');
+    expect(checkRanking([6, 2], vectors, [1, 0], [1, 2, 3], 2, name).message).toBe('result 0 is row 6, which is not one of the candidates');
+    expect(checkRanking([0, 3, 2], vectors, [1, 0], all, 3, name).details).toEqual({ rank: 1 });
+    expect(checkRanking([2, 0, 3], vectors, [1, 0], all, 3, name).details).toEqual({ rank: 0 });
+    // Out of order at rank 0, but not the least similar: no advice about the direction; the least similar later on: none either.
+    expect(checkRanking([3, 0, 2], vectors, [1, 0], all, 3, name).message).toBe('result 0 is row 3, with cosine similarity 0.707107; the 1st most similar has 1');
+    expect(checkRanking([0, 5, 2], vectors, [1, 0], all, 3, name).message).toBe('result 1 is row 5, with cosine similarity -1; the 2nd most similar has 1');
     // A sure tie left out: row 0 ties with row 2 and must be chosen first.
     expect(checkRanking([2], vectors, [1, 0], all, 1, name).message).toMatch(/^result 0 is row 2, but row 0 is exactly as similar/);
   });
@@ -203,7 +226,10 @@ describe('factorizations', () => {
     expect(spectrum([[2, 1, 1, 3]])).not.toBe(S);
     expect(spectrum([[2, 1, 1, 3]])).toEqual(singularValues([[2, 1, 1, 3]]));
     expect(spectrum([[2], [1], [1], [3]])).toEqual([Math.sqrt(15)]);
-    for (let i = 0; i < SPECTRA_KEPT; i++) spectrum([[i + 10]]);
+    // M, the two above and SPECTRA_KEPT − 3 more make SPECTRA_KEPT: M is still there; one more pushes it out.
+    for (let i = 0; i < SPECTRA_KEPT - 3; i++) spectrum([[i + 10]]);
+    expect(spectrum(M)).toBe(S);
+    spectrum([[1000]]);
     expect(spectrum(M)).not.toBe(S);
     expect(spectrum([[SPECTRA_KEPT + 9]])).toBe(spectrum([[SPECTRA_KEPT + 9]]));
   });
@@ -214,6 +240,9 @@ describe('factorizations', () => {
     expect(hasGap([3, 3, 1], 3)).toBe(true);
     expect(hasGap([1, 1 - 5e-7], 1)).toBe(false);
     expect(hasGap([1, 1 - 2e-6], 1)).toBe(true);
+    // Relative to σ₁: a gap of 5e-5 is none at σ₁ = 100.
+    expect(hasGap([100, 100 - 5e-5], 1)).toBe(false);
+    expect(hasGap([100, 100 - 2e-4], 1)).toBe(true);
   });
 
   it('checkLsa passes the reference and names each broken property', () => {
@@ -228,12 +257,18 @@ describe('factorizations', () => {
     expect(checkLsa(X, 2, { ...answer, wordVectors: answer.wordVectors.slice(1) }, S).message).toBe('wordVectors must be d×k = 4×2 (one row per word), got 3×2');
     expect(checkLsa(X, 2, { ...answer, wordVectors: answer.wordVectors.map((r) => [r[0]]) }, S).message).toBe('wordVectors must be d×k = 4×2 (one row per word), got 4×1');
     expect(checkLsa(X, 2, { ...answer, singularValues: S.slice(0, 3) }, S).message).toBe('singularValues must hold k = 2 numbers, got 3');
+    expect(checkLsa(X, 2, { ...answer, documentVectors: answer.documentVectors.map((r, i) => (i === 3 ? [...r, 0] : r)) }, S).message).toBe('documentVectors must be n×k = 5×2 (one row per document), got 5×2');
+    expect(checkLsa(X, 2, { ...answer, documentVectors: [] }, S).message).toBe('documentVectors must be n×k = 5×2 (one row per document), got 0×0');
+    expect(checkLsa(X, 2, { ...answer, wordVectors: answer.wordVectors.map((r, i) => (i === 2 ? [r[0]] : r)) }, S).message).toBe('wordVectors must be d×k = 4×2 (one row per word), got 4×2');
+    expect(checkLsa(X, 2, { ...answer, wordVectors: [] }, S).message).toBe('wordVectors must be d×k = 4×2 (one row per word), got 0×0');
+    expect(checkLsa(X, 2, answer, S)).toEqual({ score: 1, message: 'correct' });
     const wrongS = checkLsa(X, 2, { ...answer, singularValues: [S[0], S[1] * 1.01] }, S);
     expect(wrongS.message).toMatch(/^singularValues\[1\] is [\d.]+; expected [\d.]+, the 2nd largest singular value of X \(X itself: do not centre it\)$/);
     const scaled = { ...answer, wordVectors: answer.wordVectors.map((r) => r.map((x) => 2 * x)) };
     expect(checkLsa(X, 2, scaled, S).message).toMatch(/^the columns of wordVectors are not orthonormal: entry \(\d, \d\) of wordVectorsᵀ·wordVectors is off from the identity by 3 \(wordVectors = V_k, unscaled\)/);
     const unscaled = { ...answer, documentVectors: answer.documentVectors.map((r) => r.map((x, j) => x / S[j])) };
     expect(checkLsa(X, 2, unscaled, S).message).toMatch(/^documentVectors is not X·wordVectors: .*documentVectorsᵀ·documentVectors should be diag\(σ₁², …, σ_k²\)/s);
+    expect(checkLsa(X, 2, unscaled, S).message).toContain(`(σ₁² = ${formatNumber(S[0] * S[0])})`);
     // Another orthonormal basis of a wrong subspace: X·W equals D, but DᵀD is not Σ².
     const W = [[1, 0], [0, 1], [0, 0], [0, 0]];
     const D = X.map((row) => [row[0], row[1]]);
@@ -262,6 +297,9 @@ describe('factorizations', () => {
     expect(checkWordEmbeddings(E.map((r) => [-r[0], r[1], -r[2]]), 8, 3, E, S).score).toBe(1);
     expect(checkWordEmbeddings(E.slice(1), 8, 3, E, S).message).toBe('expected 8 rows (one per word) of k = 3 numbers, got 7 rows of 3');
     expect(checkWordEmbeddings(E.map((r) => r.slice(1)), 8, 3, E, S).message).toBe('expected 8 rows (one per word) of k = 3 numbers, got 8 rows of 2');
+    expect(checkWordEmbeddings(E.map((r, i) => (i === 5 ? r.slice(1) : r)), 8, 3, E, S).message).toBe('expected 8 rows (one per word) of k = 3 numbers, got 8 rows of 3');
+    expect(checkWordEmbeddings([], 8, 3, E, S).message).toBe('expected 8 rows (one per word) of k = 3 numbers, got 0 rows of 0');
+    expect(checkWordEmbeddings(E, 8, 3, E, S)).toEqual({ score: 1, message: 'correct' });
     expect(checkWordEmbeddings(E.map((r) => r.map((x) => 2 * x)), 8, 3, E, S).message).toMatch(/^column 0 of the embeddings has squared length [\d.]+; U_k·sqrt\(Σ_k\)'s column j has squared length σ_j = [\d.]+/);
     // Columns 0 and 1 mixed by a small rotation: their inner product changes more than their lengths.
     const [c, s] = [Math.cos(0.1), Math.sin(0.1)];
@@ -269,10 +307,23 @@ describe('factorizations', () => {
     expect(checkWordEmbeddings(mixed, 8, 3, E, S).message).toMatch(/^columns 0 and 1 of the embeddings are not orthogonal \(inner product -?[\d.]+\): the columns of U_k are/);
     // The right lengths on the wrong vectors: another row order keeps EᵀE but changes E·Eᵀ.
     const swapped = [E[1], E[0], ...E.slice(2)];
-    expect(checkWordEmbeddings(swapped, 8, 3, E, S).message).toMatch(/^the embeddings' inner products differ from U_k·Σ_k·U_kᵀ: words \d+ and \d+ have -?[\d.]+, expected -?[\d.]+; use the top k singular vectors of M/);
+    const message = checkWordEmbeddings(swapped, 8, 3, E, S).message;
+    const [, i, j, got, want] = /^the embeddings' inner products differ from U_k·Σ_k·U_kᵀ: words (\d+) and (\d+) have (-?[\d.e-]+), expected (-?[\d.e-]+); use the top k singular vectors of M$/.exec(message)!;
+    const dot = (a: number[], b: number[]) => a.reduce((sum, x, t) => sum + x * b[t], 0);
+    expect(Number(got)).toBeCloseTo(dot(swapped[Number(i)], swapped[Number(j)]), 4);
+    expect(Number(want)).toBeCloseTo(dot(E[Number(i)], E[Number(j)]), 4);
     // Without a gap at k the inner products are not compared: the swapped rows pass.
     const tied = [S[0], S[1], S[2], S[2], ...S.slice(4)];
     expect(checkWordEmbeddings(swapped, 8, 3, E, tied).score).toBe(1);
+  });
+
+  it('checkWordEmbeddings scales its tolerance with σ₁', () => {
+    const M = reference.ppmi(symmetricCounts(createRng('embed-3'), 6)).map((row) => row.map((x) => 1e4 * x));
+    const S = singularValues(M);
+    const E = reference.wordEmbeddings(M, 2);
+    // Column 0's squared length off by 1e-9·σ₁: inside FACTOR_TOLERANCE·σ₁, far outside FACTOR_TOLERANCE / σ₁.
+    const longer = E.map((r) => [r[0] * Math.sqrt(1 + (1e-9 * S[0]) / S[0]), r[1]]);
+    expect(checkWordEmbeddings(longer, 6, 2, longer, S).score).toBe(1);
   });
 
   it('checkWordEmbeddings allows FACTOR_TOLERANCE·σ₁ on the inner products', () => {
@@ -317,6 +368,8 @@ describe('the State of the Union checks', () => {
     expect(nearestWithinYears([[1, 0], [1, 0.1], [0, 1], [1, 0]], [1800, 1800, 1900, 1900], 20)).toBe(0.25);
     // A zero row is as similar as an orthogonal one (cosine 0) and is never chosen over a positive one.
     expect(nearestWithinYears([[0, 0], [0, 1], [0, 2]], [1900, 1800, 1810], 20)).toBe(2 / 3);
+    // A zero row's own nearest is the first other row (cosine 0 beats nothing).
+    expect(nearestWithinYears([[0, 0], [0, 1], [0, 2]], [1800, 1810, 1900], 20)).toBe(1 / 3);
   });
 
   it('the LSA case: the reference passes with a figure; documents in a random order fail the era test', async () => {
@@ -335,7 +388,37 @@ describe('the State of the Union checks', () => {
     const wrong = await check('lsa', { ...ctx, args: [order.map((i) => X[i]), k], output: shuffled, expected: shuffled, calls: [{ args: [order.map((i) => X[i]), k], output: shuffled, expected: shuffled }] });
     expect(wrong.score).toBe(0);
     expect(wrong.message).toMatch(/^only \d+ % of the addresses have their most similar other address \(cosine of documentVectors\) within 20 years; at least 85 % should$/);
+    const years = sotu().map((speech) => speech.year);
+    const share = nearestWithinYears(shuffled.documentVectors, years, 20);
+    expect(wrong.message).toContain(`only ${(100 * share).toFixed(0)} % `);
+    expect(wrong.details).toEqual({ share });
+    expect(wrong.figures).toBeUndefined();
+    // The picture: the reference's points, axes and caption.
+    expect(verdict.metrics).toEqual({ share: nearestWithinYears((ctx.output as { documentVectors: Matrix }).documentVectors, years, 20) });
+    expect(chartTexts(verdict.figures![0].data, 'axis-title')).toEqual(['coordinate 2 / length', 'coordinate 3 / length']);
+    expect(verdict.figures![0].caption).toMatch(/^Each address's document vector, coordinates 2 and 3 divided by its length \(coordinate 1 mostly measures length\), coloured by half-century\. State of the Union addresses/);
+    // A wrong structure is reported as such, without the era test.
+    const unscaled = await contextOf('lsa', 'the State of the Union: 233', 'lsa-sotu', (...args) => {
+      const answer = (reference.lsa as (...a: unknown[]) => { documentVectors: Matrix; wordVectors: Matrix; singularValues: number[] })(...args);
+      return { ...answer, documentVectors: answer.documentVectors.map((r) => r.map((x, j) => x / answer.singularValues[j])) };
+    });
+    const structure = await check('lsa', unscaled);
+    expect(structure.message).toMatch(/^documentVectors is not X·wordVectors/);
+    expect(structure.figures).toBeUndefined();
   }, 60_000);
+
+  it('generated LSA cases: the structure alone, for one call and for several', async () => {
+    const single = await contextOf('lsa', 'a 8×12', 'gen');
+    expect(await check('lsa', single)).toEqual({ score: 1, message: 'correct' });
+    const several = await contextOf('lsa', 'random count matrices', 'gen', undefined, false);
+    expect(several.calls).toHaveLength(2);
+    expect(await check('lsa', several)).toEqual({ score: 1, message: 'correct' });
+    const secondWrong = await contextOf('lsa', 'random count matrices', 'gen', (X, k) => {
+      const answer = reference.lsa(X as Matrix, k as number);
+      return (X as Matrix).length === 30 ? { ...answer, singularValues: answer.singularValues.map((x) => 2 * x) } : answer;
+    }, false);
+    expect((await check('lsa', secondWrong)).message).toMatch(/^singularValues\[0\] is /);
+  });
 
   it('the hidden LSA case draws 80 % of the addresses again from the case seed', async () => {
     const ctx = await contextOf('lsa', 'the State of the Union: 80 %', 'lsa-hidden', undefined, false);
@@ -345,6 +428,10 @@ describe('the State of the Union checks', () => {
     const verdict = await check('lsa', ctx);
     expect(verdict).toMatchObject({ score: 1 });
     expect(verdict.figures).toBeUndefined();
+    // The years of the addresses drawn for this student: the share is computed with them.
+    const years = someSpeeches(ctx.inputRng(), 0.8).map((speech) => speech.year);
+    expect(years).toHaveLength(X.length);
+    expect(verdict.metrics).toEqual({ share: nearestWithinYears((ctx.output as { documentVectors: Matrix }).documentVectors, years, 20) });
   }, 60_000);
 
   it('the word-embedding case: the reference passes with a table; random embeddings fail the groups', async () => {
@@ -353,7 +440,11 @@ describe('the State of the Union checks', () => {
     expect(verdict.score).toBe(1);
     expect(verdict.message).toMatch(/^every word group is kept together \(mean cosine within vs with other groups: military 0\.\d\d vs 0\.\d\d; finance/);
     expect(verdict.figures?.[0].title).toBe('Nearest words in your embeddings');
-    expect(verdict.figures![0].data).toContain('navy');
+    expect(verdict.figures![0].caption).toMatch(/^Computed from your wordEmbeddings of the addresses' PPMI matrix\. State of the Union/);
+    const rows = NEIGHBOUR_WORDS.map((word) => [word, nearestWords(ctx.output as Matrix, sotuVocabulary(WORD_MIN_COUNT), word, 6).join(', ')]);
+    expect(markTexts(verdict.figures![0].data)).toEqual(['word', 'most similar words (cosine)', ...rows.flat()]);
+    expect(rows[0]).toEqual(['war', 'navy, army, naval, force, forces, military']);
+    expect((await check('wordEmbeddings', { ...ctx, visible: false })).figures).toBeUndefined();
     const rng = createRng('noise');
     const [M] = ctx.args as [Matrix, number];
     // The groups only: the check's structural part is bypassed by giving the noise as the expected answer too.
@@ -365,7 +456,77 @@ describe('the State of the Union checks', () => {
   }, 60_000);
 });
 
+/** The texts of a chart's text-mark layers, layer by layer. */
+function markTexts(svg: string): string[] {
+  return [...svg.matchAll(/<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+}
+
 describe('problem checks and detectors', () => {
+  it('lsa detectors: every column scaled by its σ, and the centred singular values, at any scale', async () => {
+    const big = (X: unknown) => (X as Matrix).map((row) => row.map((x) => 1000 * x));
+    const answerOf = (X: unknown, k: unknown) => reference.lsa(big(X), k as number);
+    const scaledAll = await contextOf('lsa', 'a 8×12', 'det', (X, k) => {
+      const answer = answerOf(X, k);
+      return { ...answer, wordVectors: answer.wordVectors.map((r) => r.map((x, j) => x * answer.singularValues[j] * (1 + 1e-8))) };
+    });
+    expect(detector('lsa', 'lsa-words-scaled')(scaledAll)).toBe(true);
+    const scaledOne = await contextOf('lsa', 'a 8×12', 'det', (X, k) => {
+      const answer = answerOf(X, k);
+      return { ...answer, wordVectors: answer.wordVectors.map((r) => r.map((x, j) => (j === 0 ? x * answer.singularValues[0] : 2 * x))) };
+    });
+    expect(detector('lsa', 'lsa-words-scaled')(scaledOne)).toBe(false);
+    const centred = (X: Matrix, k: number) => {
+      const means = X[0].map((_, j) => X.reduce((sum, row) => sum + row[j], 0) / X.length);
+      return reference.lsa(X.map((row) => row.map((x, j) => x - means[j])), k);
+    };
+    const centredBig = await contextOf('lsa', 'a 8×12', 'det', (X, k) => centred(X as Matrix, k as number));
+    expect(detector('lsa', 'lsa-centered')(centredBig)).toBe(true);
+    // σ₁ of X (×1000): a centred σ off by 1e-8 relative still matches; one off by 1e-4 does not.
+    const bigCtx = { ...centredBig, args: [big(centredBig.args[0]), centredBig.args[1]] as unknown[] };
+    const nudged = (by: number) => {
+      const answer = centred(bigCtx.args[0] as Matrix, bigCtx.args[1] as number);
+      return { ...bigCtx, output: { ...answer, singularValues: answer.singularValues.map((x, i) => (i === 0 ? x * (1 + by) : x)) } };
+    };
+    expect(detector('lsa', 'lsa-centered')(nudged(1e-8))).toBe(true);
+    expect(detector('lsa', 'lsa-centered')(nudged(1e-4))).toBe(false);
+    const firstOnly = nudged(0);
+    const output = firstOnly.output as { singularValues: number[] };
+    expect(detector('lsa', 'lsa-centered')({ ...firstOnly, output: { ...output, singularValues: output.singularValues.map((x, i) => (i === 0 ? x : x + 1)) } })).toBe(false);
+  });
+
+  it('wordEmbeddings detectors: below σ₁ = 1.5 σ and sqrt(σ) scalings are not told apart; one unit column is not U_k', async () => {
+    const sigma = (M: unknown, k: unknown) => {
+      const E = reference.wordEmbeddings(M as Matrix, k as number);
+      const S = singularValues(M as Matrix);
+      return E.map((r) => r.map((x, j) => x * Math.sqrt(S[j])));
+    };
+    const small = await contextOf('wordEmbeddings', 'the PPMI of a random 12', 'small', (M, k) => sigma((M as Matrix).map((row) => row.map((x) => x / 100)), k));
+    const smallCtx = { ...small, args: [(small.args[0] as Matrix).map((row) => row.map((x) => x / 100)), small.args[1]] as unknown[] };
+    expect(singularValues(smallCtx.args[0] as Matrix)[0]).toBeLessThan(1.5);
+    expect(detector('wordEmbeddings', 'embedding-sigma')(smallCtx)).toBe(false);
+    const big = await contextOf('wordEmbeddings', 'the PPMI of a random 12', 'small', (M, k) => sigma((M as Matrix).map((row) => row.map((x) => 1000 * x)), k));
+    const bigCtx = { ...big, args: [(big.args[0] as Matrix).map((row) => row.map((x) => 1000 * x)), big.args[1]] as unknown[] };
+    expect(detector('wordEmbeddings', 'embedding-sigma')(bigCtx)).toBe(true);
+    const E = bigCtx.output as Matrix;
+    expect(detector('wordEmbeddings', 'embedding-sigma')({ ...bigCtx, output: E.map((r) => r.map((x, j) => (j === 0 ? x * (1 + 1e-8) : x))) })).toBe(true);
+    expect(detector('wordEmbeddings', 'embedding-sigma')({ ...bigCtx, output: E.map((r) => r.map((x, j) => (j === 0 ? x : 2 * x))) })).toBe(false);
+    const U = reference.wordEmbeddings(bigCtx.args[0] as Matrix, 3).map((r, _, all) => r.map((x, j) => x / Math.hypot(...all.map((row) => row[j]))));
+    expect(detector('wordEmbeddings', 'embedding-no-sqrt')({ ...bigCtx, output: U })).toBe(true);
+    expect(detector('wordEmbeddings', 'embedding-no-sqrt')({ ...bigCtx, output: U.map((r) => r.map((x, j) => (j === 0 ? x : 2 * x))) })).toBe(false);
+  });
+
+  it('generated wordEmbeddings cases: one call and several', async () => {
+    expect(await check('wordEmbeddings', await contextOf('wordEmbeddings', 'the PPMI of a random 12', 'gen'))).toEqual({ score: 1, message: 'correct' });
+    const several = await contextOf('wordEmbeddings', 'the PPMI of random count matrices', 'gen', undefined, false);
+    expect(several.calls).toHaveLength(2);
+    expect(await check('wordEmbeddings', several)).toEqual({ score: 1, message: 'correct' });
+    const secondWrong = await contextOf('wordEmbeddings', 'the PPMI of random count matrices', 'gen', (M, k) => {
+      const E = reference.wordEmbeddings(M as Matrix, k as number);
+      return (M as Matrix).length === 8 ? E.map((r) => r.map((x) => 2 * x)) : E;
+    }, false);
+    expect((await check('wordEmbeddings', secondWrong)).message).toMatch(/^column \d of the embeddings has squared length/);
+  });
+
   it('tokenize: the hand-made text', async () => {
     const ctx = await contextOf('tokenize', 'apostrophes', 'tok');
     expect(ctx.expected).toEqual(["don't", 'stop', "it's", "o'clock", 'the', 'u', 's', "navy's", 'best', "rock'n'roll", 'caf', 'naïve'.slice(0, 2), 've', 'e', 'mail', 'a', 'b', 'quoted', "states", 'end', 'new', 'line', 'x', 'y']);
@@ -419,6 +580,24 @@ describe('problem checks and detectors', () => {
     expect((await check('analogy', wrong)).message).toMatch(/^"[a-z']+" is to "[a-z']+" as "[a-z']+" is to … \(topN 1\): result 0 is a word not in the vocabulary, which is not one of the candidates/);
   });
 
+  it('analogy: a query word in the answer, and words out of order, are named with the call', async () => {
+    type Args = [Matrix, string[], string, string, string, number?];
+    const withQuery = await contextOf('analogy', '12 words', 'an-2', (...args) => {
+      const [, , a, , , topN = 1] = args as Args;
+      return [a, ...(reference.analogy as (...x: unknown[]) => string[])(...args)].slice(0, topN);
+    });
+    const message = (await check('analogy', withQuery)).message;
+    expect(message).toMatch(/^"([a-z']+)" is to "[a-z']+" as "[a-z']+" is to … \(topN 1\): result 0 is "\1", which is not one of the candidates \(a, b and c themselves are excluded\)$/m);
+    expect(message).toMatch(/\(topN 4\): result 0 is "[a-z']+", which is not one of the candidates/);
+    const swapped = await contextOf('analogy', '12 words', 'an-2', (...args) => {
+      const answer = (reference.analogy as (...x: unknown[]) => string[])(...args);
+      return answer.length > 1 ? [answer[1], answer[0], ...answer.slice(2)] : answer;
+    });
+    const verdict = await check('analogy', swapped);
+    expect(verdict.message).toMatch(/\(topN 4\): result 0 is "[a-z']+", with cosine similarity -?[\d.]+; the 1st most similar has -?[\d.]+/);
+    expect(verdict.message).not.toContain('(topN 1)');
+  });
+
   it('every problem passes the reference on its visible cases', async () => {
     for (const p of assignment.problems) {
       for (const c of p.cases.filter((x) => (x.visibility ?? 'visible') === 'visible' && !x.name.startsWith('the State of the Union'))) {
@@ -426,6 +605,78 @@ describe('problem checks and detectors', () => {
         expect((await p.check(ctx)).score, `${p.export} / ${c.name}`).toBe(1);
       }
     }
+  }, 60_000);
+
+  it('tokenize, removeStopWords, buildVocabulary and termDocumentMatrix name what differs', async () => {
+    const tokens = await contextOf('tokenize', 'apostrophes', 'msg', () => ["don't", 'stop', 'it']);
+    expect((await check('tokenize', tokens)).message).toBe(`tokens differ at position 2 (after "don't", "stop"): expected "it's", got "it"; 3 tokens returned, 24 expected`);
+    const stop = await contextOf('removeStopWords', 'a passage', 'msg', () => []);
+    expect((await check('removeStopWords', stop)).message).toMatch(/^tokens differ at position 0: expected "[a-z']+", got nothing; 0 tokens returned, \d+ expected$/);
+    const vocabulary = await contextOf('buildVocabulary', 'six documents', 'msg', () => ['zzz']);
+    expect((await check('buildVocabulary', vocabulary)).message).toMatch(/^words differ at position 0: expected "[a-z']+", got "zzz"; 1 words returned, \d+ expected\n/);
+    const counts = await contextOf('termDocumentMatrix', 'eight documents', 'msg', (docs, vocabulary) => (docs as string[][]).map(() => (vocabulary as string[]).map(() => 0)));
+    expect((await check('termDocumentMatrix', counts)).message).toMatch(/^entry \[0\]\[\d+\] \(document 0, word \d+\) is 0; expected [1-9]\d*$/);
+  });
+
+  it('cosineSimilarity names the call, integers as they are and other numbers to 3 decimals', async () => {
+    const ctx = await contextOf('cosineSimilarity', 'pairs', 'cos', () => 0.5);
+    const message = (await check('cosineSimilarity', ctx)).message;
+    expect(message).toMatch(/^cosineSimilarity\(\[-?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}\], \[-?\d+\.\d{3}(, -?\d+\.\d{3}){4}\]\): /);
+    expect(message).toContain('cosineSimilarity([3, 4], [6, 8]): ');
+    expect(message).toContain('cosineSimilarity([1, 0, 0], [0, 0, 0]): ');
+  });
+
+  it('mostSimilar names rows by index; cooccurrenceMatrix counts words × words and draws the hand-made case', async () => {
+    const ranking = await contextOf('mostSimilar', '12 vectors', 'msg', (vectors, _query, topN) => Array.from({ length: Math.min(topN as number, (vectors as Matrix).length) }, (_, i) => i));
+    expect((await check('mostSimilar', ranking)).message).toMatch(/^result \d+ is row \d+, /);
+    const hand = await contextOf('cooccurrenceMatrix', 'three sentences', 'msg');
+    const drawn = await check('cooccurrenceMatrix', hand);
+    expect(drawn.figures?.map((f) => f.title)).toEqual(['Co-occurrence counts']);
+    expect(drawn.figures?.[0].caption).toBe('Your counts for the sentences "we the people of the united states", "the people the people", "states" with window 2 ("we" and "of" are not in the vocabulary but keep their places).');
+    expect((await check('cooccurrenceMatrix', { ...hand, visible: false })).figures).toBeUndefined();
+    const random = await contextOf('cooccurrenceMatrix', 'random sentences, windows 1', 'msg');
+    expect((await check('cooccurrenceMatrix', random)).figures).toBeUndefined();
+    const wrong = await contextOf('cooccurrenceMatrix', 'three sentences', 'msg', () => [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    const verdict = await check('cooccurrenceMatrix', wrong);
+    expect(verdict.message).toBe('entry [0][0] (word 0, word 0) is 0; expected 2');
+    expect(verdict.figures).toBeUndefined();
+  });
+
+  it('ppmi and sentenceFeatures compare to the stated tolerance', async () => {
+    const ppmi = await contextOf('ppmi', 'a 3×3 matrix', 'msg', (C) => reference.ppmi(C as Matrix).map((row) => row.map((x) => x * (1 + 1e-8))));
+    expect((await check('ppmi', ppmi)).score).toBe(0);
+    const close = await contextOf('ppmi', 'a 3×3 matrix', 'msg', (C) => reference.ppmi(C as Matrix).map((row) => row.map((x) => x * (1 + 1e-10))));
+    expect((await check('ppmi', close)).score).toBe(1);
+    const features = await contextOf('sentenceFeatures', 'sentences with stop words', 'msg', (...args) => (reference.sentenceFeatures as (...a: unknown[]) => number[])(...args).map((x) => x + 1e-8));
+    expect((await check('sentenceFeatures', features)).score).toBe(0);
+  });
+
+  it('the word groups: the worst group is named with its cosines', async () => {
+    const ctx = await contextOf('wordEmbeddings', 'the State of the Union: PPMI', 'groups');
+    // The words in reverse order: M and its embedding both reversed, a correct factorization of
+    // the reversed matrix whose rows no longer belong to their words.
+    const [M, k] = ctx.args as [Matrix, number];
+    const reversed = [...M].reverse().map((row) => [...row].reverse());
+    const E = [...(ctx.output as Matrix)].reverse();
+    const verdict = await check('wordEmbeddings', { ...ctx, args: [reversed, k], output: E, expected: E, calls: [{ args: [reversed, k], output: E, expected: E }] });
+    expect(verdict.score).toBe(0);
+    const groups = groupSimilarities(E, sotuVocabulary(WORD_MIN_COUNT), WORD_GROUPS);
+    const worst = [...groups].sort((a, b) => a.within - a.between - (b.within - b.between))[0];
+    expect(verdict.message).toBe(
+      `the ${worst.group} words (${WORD_GROUPS[worst.group].join(', ')}) are not kept together: mean cosine ${worst.within.toFixed(2)} among themselves, ${worst.between.toFixed(2)} with the other groups' words (the first must exceed the second by 0.1)`,
+    );
+    expect(verdict.details).toEqual(Object.fromEntries(groups.map((g) => [g.group, g.within - g.between])));
+    expect(verdict.figures).toBeUndefined();
+    // The hidden case is judged the same way.
+    const hidden = await contextOf('wordEmbeddings', 'the State of the Union: 80 %', 'groups', undefined, false);
+    const [H, kh] = hidden.args as [Matrix, number];
+    const reversedH = [...H].reverse().map((row) => [...row].reverse());
+    const EH = [...(hidden.output as Matrix)].reverse();
+    expect((await check('wordEmbeddings', { ...hidden, args: [reversedH, kh], output: EH, expected: EH, calls: [{ args: [reversedH, kh], output: EH, expected: EH }] })).message).toMatch(/^the [a-z]+ words/);
+    expect(await check('wordEmbeddings', hidden)).toMatchObject({ score: 1 });
+    // A wrong structure is reported as such, before the groups.
+    const unscaled = { ...ctx, output: (ctx.output as Matrix).map((row) => row.map((x) => 2 * x)) };
+    expect((await check('wordEmbeddings', { ...unscaled, calls: [{ args: ctx.args, output: unscaled.output, expected: ctx.expected }] })).message).toMatch(/^column 0 of the embeddings has squared length/);
   }, 60_000);
 
   it('generated corpora use the word list', () => {
