@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { grayscaleImage, heatMap, imageGrid, lineChart, scatterPlot, textTable } from '../src/report/figures.ts';
 import { figureSchema, type Figure } from '../src/result/schema.ts';
-import { chartTexts } from './helpers.ts';
+import { chartTexts, markTexts } from './helpers.ts';
 
 /** Decodes a PNG figure to its gray levels (pngjs reads into RGBA; for gray R = G = B). */
 function decode(figure: Figure): { width: number; height: number; gray: number[][] } {
@@ -196,11 +196,6 @@ describe('scatterPlot (a Vega-Lite chart)', () => {
     expect(scatterPlot('Iris PCA', points, { xLabel: 'PC1', yLabel: 'PC2' })).toEqual(figure);
   });
 });
-
-/** The texts of a chart's text-mark layers, layer by layer. */
-function markTexts(svg: string): string[] {
-  return [...svg.matchAll(/<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
-}
 
 describe('heatMap and textTable (Vega-Lite charts)', () => {
   it('heatMap writes every value in its cell, labels rows and columns, and refuses a mismatch', async () => {

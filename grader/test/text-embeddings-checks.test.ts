@@ -51,7 +51,7 @@ import { createRng } from '../src/cases/rng.ts';
 import { englishStopWords, sentences, sotuSpeeches } from '../src/data/sotu.ts';
 import { formatNumber } from '../src/checks/allclose.ts';
 import { singularValues } from '../src/linalg/svd.ts';
-import { chartTexts, problemTools, PROJECT_ROOT } from './helpers.ts';
+import { chartTexts, markTexts, problemTools, PROJECT_ROOT } from './helpers.ts';
 
 type Ctx = CheckContext<unknown[], unknown>;
 type Matrix = number[][];
@@ -455,11 +455,6 @@ describe('the State of the Union checks', () => {
     expect(Math.min(...groupSimilarities(E, sotuVocabulary(WORD_MIN_COUNT), WORD_GROUPS).map((g) => g.within - g.between))).toBeGreaterThan(2 * GROUP_MARGIN);
   }, 60_000);
 });
-
-/** The texts of a chart's text-mark layers, layer by layer. */
-function markTexts(svg: string): string[] {
-  return [...svg.matchAll(/<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
-}
 
 describe('problem checks and detectors', () => {
   it('lsa detectors: every column scaled by its σ, and the centred singular values, at any scale', async () => {
