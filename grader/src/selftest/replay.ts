@@ -141,8 +141,11 @@ class Calls {
    * that calls twice with the same arguments (the same seed twice) gets two answers, so a
    * function that ignores its seed is seen to.
    */
-  async answer(fn: unknown, name: string, args: unknown[], call: number): Promise<unknown> {
+  async answer(fn: unknown, name: string, args: unknown[], call: number, reference?: AnyFn): Promise<unknown> {
     if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
+    // The reference answering its own case (it is the implementation replayed): a deterministic
+    // function of its arguments, so its answer is the expected one, computed once for both.
+    if (fn === reference) return this.reference(reference, args);
     const { tensors } = this;
     const placed = (key: string | undefined) => (key === undefined ? undefined : `${call}\u0000${key}`);
     if (!tensors) return this.remembered(fn, () => placed(argumentsKey(args)), () => Promise.resolve((fn as AnyFn)(...structuredClone(args))), structuredClone);
@@ -289,7 +292,7 @@ async function replayCase(options: ReplayOptions, problem: ProblemSpec, c: CaseS
     const failed = (error: string): ReplayedCase => ({ ...base, score: 0, message: error, matches: [], error });
     let output: unknown;
     try {
-      output = await calls.answer(implementation[problem.export], problem.export, args, index);
+      output = await calls.answer(implementation[problem.export], problem.export, args, index, problem.referenceUnused ? undefined : problem.reference);
     } catch (thrown) {
       return failed(`${problem.export} threw ${(thrown as Error).message}`);
     }
@@ -310,7 +313,7 @@ async function replayCase(options: ReplayOptions, problem: ProblemSpec, c: CaseS
       const followArgs = followUp.args(args, validated.value);
       let answer: unknown;
       try {
-        answer = await calls.answer(implementation[followUp.export], followUp.export, followArgs, index);
+        answer = await calls.answer(implementation[followUp.export], followUp.export, followArgs, index, problem.referenceUnused ? undefined : (followUp.reference as AnyFn));
       } catch (thrown) {
         return failed(`${followUp.export} threw ${(thrown as Error).message}`);
       }
