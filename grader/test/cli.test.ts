@@ -58,6 +58,9 @@ describe('the mlgrade command', () => {
     const fewStudents = mlgrade('check', 'cnn-layers', '--students', '1');
     expect(fewStudents.code).toBe(2);
     expect(fewStudents.stderr).toContain('--students takes a whole number ≥ 2, not "1"');
+    const noJobs = mlgrade('check', 'cnn-layers', '--jobs', '0');
+    expect(noJobs.code).toBe(2);
+    expect(noJobs.stderr).toContain('--jobs takes a whole number ≥ 1, not "0"');
     // The command's default is the self-check's own (written twice: the CLI does not load the grader for --help).
     expect(mlgrade('check', '--help').stdout.replace(/\s+/g, ' ')).toContain(`(default: "${DEFAULT_CHECK_STUDENTS}")`);
     const unnamed = mlgrade('check', '--problem', 'svd');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { loadAssignment } from '../src/assignment/load.ts';
 import { variantFor } from '../src/cases/variant.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
 import { affectedProblems, checkAssignment, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { type Implementation, referenceImplementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
 import { checkTolerances } from '../src/selftest/tolerance.ts';
 import { hasNumbers, moveBy, nudgeAnswer, scrambleAnswer, signOf } from '../src/selftest/perturb.ts';
 import { TOOL_VERSION } from '../src/run/version.ts';
@@ -302,6 +303,9 @@ describe('mlgrade check: tolerance sanity', () => {
 /** Three problems: quadruple depends on double, negate on nothing; one mistake in double. */
 function chainProject(): string {
   return tempDir({
+    // As in a course's repository: ES modules (a check process loads the assignment with tsx,
+    // which would otherwise load it as CommonJS, with engine modules of its own).
+    'package.json': '{ "type": "module" }\n',
     'assignments/chain/assignment.ts': `
       import { defineAssignment, problem } from ${src('assignment/define.ts')};
       import { allClose } from ${src('checks/allclose.ts')};
@@ -397,6 +401,36 @@ describe('mlgrade check: what a mistake is graded on', () => {
     ]);
   });
 
+  it('with --jobs 2, checks assignments side by side in processes of their own and prints the same table, each assignment whole and in order', async () => {
+    const root = chainProject();
+    const table = async (jobs: number): Promise<string> => {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      expect(await runSelfCheck(['chain', 'missing', 'chain'], out, { root, jobs })).toBe(false);
+      return text.replace(/\d+\.\d s/g, 'N s');
+    };
+    const [alone, side] = [await table(1), await table(2)];
+    expect(side).toBe(alone);
+    const assignments = side.split('\n').filter(Boolean).map((l) => l.slice(6, 20).trim());
+    expect(assignments.slice(0, 19).every((a) => a === 'chain')).toBe(true);
+    expect(assignments.slice(19, 21)).toEqual(['missing', 'missing']);
+    expect(side).toContain('check: 34 passed, 3 failed');
+  });
+
+  it('with --jobs 2, an assignment whose check process dies fails with how it stopped; the others are still checked', async () => {
+    const root = chainProject();
+    // A check (trusted code: it runs in the check's own process) that ends its process.
+    const file = path.join(root, 'assignments', 'chain', 'assignment.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('check: ({ args, output }) => allClose(output, factor * args[0]),', 'check: () => process.exit(3),'));
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    expect(await runSelfCheck(['chain', 'missing'], out, { root, jobs: 2 })).toBe(false);
+    expect(text).toMatch(/^FAIL {2}chain {10}the check runs to its end +its process stopped \(exit code 3\) before the check finished$/m);
+    expect(text).toMatch(/^FAIL {2}missing {8}assignment loads +no assignment "missing"/m);
+  });
+
   it('summaryMarkdown escapes table cells and says when everything passed', () => {
     const rows = [{ assignment: 'a', check: 'x | y', ok: false, detail: 'line one\nline two' }, { assignment: 'a', check: 'timeouts', ok: true, detail: 'WARNING: f', warning: true }];
     const text = summaryMarkdown([{ id: 'a', rows, seconds: 1.25 }], { full: true, date: new Date('2026-11-30T10:05:07.123Z') });
@@ -421,5 +455,44 @@ describe('mlgrade check: what a mistake is graded on', () => {
       ].join('\n'),
     );
     expect(summaryMarkdown([{ id: 'a', rows: [{ ...rows[0], ok: true }], seconds: 2 }])).toContain('\nEvery check passed.\n');
+  });
+});
+
+describe('replayChecks: what the reference computes', () => {
+  it("answers each of the reference's own calls once, as its answer and as the expected one; another implementation's answers are its own", async () => {
+    const root = tempDir({
+      'package.json': '{ "type": "module" }\n',
+      'assignments/counted/assignment.ts': `
+        import { defineAssignment, problem } from ${src('assignment/define.ts')};
+        import { allClose } from ${src('checks/allclose.ts')};
+        import { finiteNumber } from ${src('checks/values.ts')};
+        import * as reference from '../../solutions/counted/main.ts';
+        export default defineAssignment({
+          id: 'counted', title: 'Counted', module: 'main.ts',
+          problems: [problem({
+            export: 'double', title: 'Double', points: 1, reference: reference.double, output: finiteNumber,
+            cases: [{ name: 'a', args: (rng) => [rng.uniform(1, 2)] }, { name: 'b', visibility: 'hidden', calls: (rng) => [[rng.uniform(1, 2)], [rng.uniform(3, 4)]] }],
+            check: ({ calls }) => allClose(calls.map((c) => c.output), calls.map((c) => c.expected)),
+          })],
+        });
+      `,
+      'assignments/counted/handout.md.hbs': '# {{{title}}}\n',
+      'solutions/counted/main.ts': 'export const counter = { calls: 0 };\nexport function double(x: number): number { counter.calls++; return 2 * x; }\n',
+      'starter/counted/main.ts': "export function double(x: number): number { throw new Error('not implemented: double'); }\n",
+    });
+    const assignment = await loadAssignment('counted', root);
+    const reference = await referenceImplementation(assignment);
+    const counter = reference.counter as { calls: number };
+    const replay = async (implementation: Implementation, student: string) => {
+      counter.calls = 0;
+      const cases = await replayChecks({ assignment, implementation, student, secret: 's', memory: replayMemory() });
+      expect(cases.map((c) => c.score)).toEqual([1, 1]);
+      return counter.calls;
+    };
+    // Three calls in two cases: the reference answers each once.
+    expect(await replay(reference, 'one')).toBe(3);
+    // A correct implementation that is not the reference: its three answers, and the reference's three.
+    const double = reference.double as (x: number) => number;
+    expect(await replay({ double: (x: number) => double(x) }, 'two')).toBe(6);
   });
 });

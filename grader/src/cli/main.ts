@@ -478,14 +478,17 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .option('--problem <name...>', 'check only these problems of one assignment (its reference, starter, mistakes, variants, timeouts, tolerances): the quick loop while writing a problem')
     // The default is DEFAULT_CHECK_STUDENTS (selftest/check.ts, not imported here: it loads the grader).
     .option('--students <n>', 'check the reference for this many student ids (at least 2): the first 5 graded in the sandbox, the others replayed in this process', '50')
+    .option('--jobs <n>', 'check this many assignments at once, each in a process of its own (default: one per core, at most 2; 1: one after another in this process)')
     .addHelpText('after', '\nExamples:\n  npm run check -- pca\n  npm run check -- pca --problem powerIteration --summary check.md\n  npm run check -- cnn-layers --students 300')
     .action(
-      exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[]; students: string }) => {
+      exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[]; students: string; jobs?: string }) => {
         if (flags.problem && ids.length !== 1) throw new UsageError('--problem names problems of one assignment: name that assignment, e.g. mlgrade check pca --problem powerIteration');
         const students = Number(flags.students);
         if (!(Number.isInteger(students) && students >= 2)) throw new UsageError(`--students takes a whole number ≥ 2, not "${flags.students}"`);
+        const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
+        if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${flags.jobs}"`);
         const { runSelfCheck } = await import('../selftest/check.ts');
-        return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem, students })) ? 0 : 1;
+        return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem, students, jobs })) ? 0 : 1;
       }),
     );
 

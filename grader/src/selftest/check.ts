@@ -1,5 +1,7 @@
+import { fork } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { type AssignmentSpec, type CaseSpec, isVisibleCase, type ProblemSpec } from '../assignment/define.ts';
 import { renderHandout } from '../assignment/handout.ts';
 import { AssignmentError, type LoadedAssignment, loadAssignment } from '../assignment/load.ts';
@@ -125,6 +127,11 @@ export interface CheckOptions {
    * (every problem, unless it declares fewer in `checkStudents` and `full` is not set).
    */
   students?: number;
+  /**
+   * How many assignments to check at once, each in a process of its own (default:
+   * defaultCheckJobs()); 1 checks them one after another in this process.
+   */
+  jobs?: number;
 }
 
 /** One assignment's part of a self-check run, for the summary. */
@@ -435,12 +442,79 @@ function checkTimeouts(problems: readonly ProblemSpec[], references: readonly Re
   add(`timeouts are at least ${TIMEOUT_HEADROOM}× the reference's time`, true, warning ? `WARNING${on}: ${tight.join('; ')}` : `${counted(problems.length, 'problem')}${on}`, warning);
 }
 
+/** What `mlgrade check --jobs N` sends an assignment's process (check-worker.ts). */
+export interface CheckJob {
+  id: string;
+  options: CheckOptions;
+}
+
+/** What that process sends back: each row as it is decided, then the time, or why it stopped. */
+export type CheckMessage = { row: CheckRow } | { seconds: number } | { error: string };
+
+/** How many assignments `mlgrade check` checks at once by default: one per core, at most 2. */
+export function defaultCheckJobs(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** Loads one assignment and checks it in this process; an assignment that does not load is a failed row. */
+export async function checkLoaded(id: string, report: (row: CheckRow) => void, options: CheckOptions): Promise<CheckedAssignment> {
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  let assignment: LoadedAssignment;
+  try {
+    assignment = await loadAssignment(id, options.root);
+  } catch (error) {
+    if (!(error instanceof AssignmentError)) throw error;
+    const row = { assignment: id, check: 'assignment loads', ok: false, detail: error.message };
+    report(row);
+    return { id, rows: [row], seconds: seconds() };
+  }
+  const rows = await checkAssignment(assignment, report, options);
+  return { id, rows, seconds: seconds() };
+}
+
+const CHECK_WORKER = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
+
+/**
+ * Checks one assignment in a process of its own (check-worker.ts), reporting its rows as they
+ * come. A process that stops before it has finished is a failed row that says how it stopped.
+ */
+function checkInProcessOfItsOwn(id: string, report: (row: CheckRow) => void, options: CheckOptions): Promise<CheckedAssignment> {
+  return new Promise((resolve) => {
+    const rows: CheckRow[] = [];
+    let done = false;
+    const finish = (seconds: number, failure?: string): void => {
+      if (done) return;
+      done = true;
+      if (failure !== undefined) {
+        const row = { assignment: id, check: 'the check runs to its end', ok: false, detail: failure };
+        rows.push(row);
+        report(row);
+      }
+      resolve({ id, rows, seconds });
+    };
+    const started = performance.now();
+    const child = fork(CHECK_WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (message: CheckMessage) => {
+      if ('row' in message) {
+        rows.push(message.row);
+        report(message.row);
+      } else if ('seconds' in message) finish(message.seconds);
+      else finish((performance.now() - started) / 1000, message.error);
+    });
+    child.on('exit', (code, signal) => finish((performance.now() - started) / 1000, `its process stopped (${signal ?? `exit code ${code}`}) before the check finished`));
+    child.send({ id, options: { ...options, summary: undefined } } satisfies CheckJob);
+  });
+}
+
 /**
  * `mlgrade check`: prints a table, and the time each assignment's check took, and returns true
- * when every check of every assignment holds.
+ * when every check of every assignment holds. With `jobs` > 1 (default: defaultCheckJobs) and
+ * several assignments, that many are checked at once, each in a process of its own: much of
+ * a check runs on one core (the replays, the hint matrix, tolerance sanity), so two side by
+ * side keep two cores busy. The table still lists the assignments in order, each whole.
  */
 export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = process.stdout, options: CheckOptions = {}): Promise<boolean> {
-  let ok = true;
   let passed = 0;
   let failed = 0;
   /** One line of the table: a tag of four characters, then three columns. */
@@ -452,28 +526,31 @@ export async function runSelfCheck(ids: string[], out: NodeJS.WritableStream = p
     else failed++;
     line(!row.ok ? 'FAIL' : row.warning ? 'warn' : 'ok  ', row.assignment, row.check, row.detail);
   };
-  const checked: CheckedAssignment[] = [];
-  for (const id of ids) {
-    let assignment: LoadedAssignment;
-    const started = performance.now();
-    try {
-      assignment = await loadAssignment(id, options.root);
-    } catch (error) {
-      if (!(error instanceof AssignmentError)) throw error;
-      const row = { assignment: id, check: 'assignment loads', ok: false, detail: error.message };
-      print(row);
-      checked.push({ id, rows: [row], seconds: (performance.now() - started) / 1000 });
-      ok = false;
-      continue;
-    }
-    const rows = await checkAssignment(assignment, print, options);
-    if (rows.some((r) => !r.ok)) ok = false;
-    const seconds = (performance.now() - started) / 1000;
-    checked.push({ id, rows, seconds });
+  const printTime = ({ id, seconds }: CheckedAssignment): void => {
     line('time', id, `${seconds.toFixed(1)} s`, options.full ? 'every problem graded for every mistake (--full)' : 'mistakes graded only on the problems they can affect (--full: all)');
-  }
+  };
+  const jobs = Math.min(options.jobs ?? defaultCheckJobs(), ids.length);
+  const check = jobs > 1 ? checkInProcessOfItsOwn : checkLoaded;
+  // The assignment in front prints as it goes; those behind it hold their rows until it is done.
+  const held: CheckRow[][] = ids.map(() => []);
+  const checked: Array<CheckedAssignment | undefined> = ids.map(() => undefined);
+  let front = 0;
+  const reportFor = (index: number) => (row: CheckRow): void => {
+    if (index === front) print(row);
+    else held[index].push(row);
+  };
+  await inOrder([...ids.keys()], Math.max(1, jobs), async (index) => {
+    checked[index] = await check(ids[index], reportFor(index), options);
+    while (front < ids.length && checked[front]) {
+      printTime(checked[front]!);
+      front++;
+      if (front < ids.length) for (const row of held[front].splice(0)) print(row);
+    }
+  });
+  const all = checked as CheckedAssignment[];
+  const ok = all.every(({ rows }) => rows.every((r) => r.ok));
   if (options.summary) {
-    writeFileSync(options.summary, summaryMarkdown(checked, { full: options.full }));
+    writeFileSync(options.summary, summaryMarkdown(all, { full: options.full }));
     out.write(`summary (Markdown): ${options.summary}\n`);
   }
   out.write(ok ? 'mlgrade check: every check passed\n' : 'mlgrade check: some checks FAILED\n');
