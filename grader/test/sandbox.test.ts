@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -212,5 +213,27 @@ describe('bounded output', () => {
     expect(text.text()).toBe('abcde\n… [output truncated: 3 more bytes]');
     expect(truncateText('abcdef', 3)).toBe('abc\n… [truncated: 3 more characters]');
     expect(truncateText('abc', 3)).toBe('abc');
+  });
+});
+
+describe('workspaces', () => {
+  it('are removed when the grader process ends through process.exit before removing them', () => {
+    const submission = tempDir({ 'main.ts': 'export const x = 1;\n' });
+    const script = tempDir({
+      'package.json': '{ "type": "module" }\n',
+      'leave.ts': `import { createWorkspace } from ${JSON.stringify(path.join(PROJECT_ROOT, 'grader/src/sandbox/workspace.ts'))};
+const kept = createWorkspace(${JSON.stringify(submission)});
+const removed = createWorkspace(${JSON.stringify(submission)});
+removed.remove();
+kept.childDir();
+console.log(JSON.stringify([kept.root, removed.root]));
+process.exit(3);
+`,
+    });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(script, 'leave.ts')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(3);
+    const roots = JSON.parse(run.stdout) as string[];
+    expect(roots).toHaveLength(2);
+    for (const root of roots) expect(existsSync(root), root).toBe(false);
   });
 });

@@ -55,8 +55,19 @@ function copyTree(from: string, to: string, state: { files: number; bytes: numbe
   }
 }
 
+/**
+ * Workspaces not removed yet. A grader process that ends through process.exit, or with an
+ * uncaught error, removes them as it goes (a killed one cannot): a batch or a check that
+ * stops early leaves no copies of submissions in the temporary folder.
+ */
+const open = new Set<string>();
+process.on('exit', () => {
+  for (const root of open) rmSync(root, { recursive: true, force: true });
+});
+
 export function createWorkspace(submissionDir: string): Workspace {
   const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-'));
+  open.add(root);
   const sourceDir = path.join(root, 'source');
   const bundleDir = path.join(root, 'bundle');
   const childrenDir = path.join(root, 'children');
@@ -77,6 +88,9 @@ export function createWorkspace(submissionDir: string): Workspace {
       return dir;
     },
     removeChildDir: (dir) => rmSync(dir, { recursive: true, force: true }),
-    remove: () => rmSync(root, { recursive: true, force: true }),
+    remove: () => {
+      rmSync(root, { recursive: true, force: true });
+      open.delete(root);
+    },
   };
 }
