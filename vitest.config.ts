@@ -7,22 +7,24 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * workers; seconds in that run). A list that goes stale costs time, never a result.
  */
 export const SLOWEST_FIRST = [
-  // Measured in a full run on 2 cores (2026-12-01), beside the other files.
-  'grader/test/export.test.ts', // 179 s
-  'grader/test/pca-alternatives-students.test.ts', // 132 s
-  'grader/test/hostile/control-flow.test.ts', // 83 s
-  'grader/test/text-embeddings-students.test.ts', // 57 s (2026-12-01)
-  'grader/test/autoencoders-alternatives.test.ts', // 44 s
-  'grader/test/text-embeddings-alternatives.test.ts', // 36 s (2026-12-01)
-  'grader/test/authoring.test.ts', // 33 s
-  'grader/test/assignment-checks.test.ts', // 23 s
-  'grader/test/cli.test.ts', // 21 s
-  'grader/test/grade.test.ts', // 20 s
-  'grader/test/autoencoders-checks.test.ts', // 15 s
-  'grader/test/tensor-grade.test.ts', // 14 s
-  'grader/test/adversarial-alternatives.test.ts', // 14 s
-  'grader/test/adversarial-checks.test.ts', // 14 s
-  'grader/test/pca-alternatives.test.ts', // 13 s
+  // Measured in CI on a fresh clone (2026-12-01, f8d6fc0; a machine about half as fast as usual), beside the other files.
+  'grader/test/export.test.ts', // 246 s
+  'grader/test/pca-alternatives-students.test.ts', // 174 s
+  'grader/test/autoencoders-alternatives.test.ts', // 96 s
+  'grader/test/hostile/control-flow.test.ts', // 82 s
+  'grader/test/cli.test.ts', // 57 s
+  'grader/test/authoring.test.ts', // 52 s
+  'grader/test/text-embeddings-alternatives.test.ts', // 46 s
+  'grader/test/tensor-grade.test.ts', // 40 s
+  'grader/test/assignment-checks.test.ts', // 39 s
+  'grader/test/adversarial-alternatives.test.ts', // 31 s
+  'grader/test/text-embeddings-students.test.ts', // 30 s
+  'grader/test/grade.test.ts', // 29 s
+  'grader/test/autoencoders-checks.test.ts', // 28 s
+  'grader/test/selftest.test.ts', // 27 s
+  'grader/test/adversarial-checks.test.ts', // 26 s
+  'grader/test/text-embeddings-checks.test.ts', // 24 s
+  'grader/test/pca-alternatives.test.ts', // 20 s
 ];
 
 /**
