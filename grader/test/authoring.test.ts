@@ -1,10 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { replaceFunction, replaceSection, runWalkthrough, WalkthroughError, walkthroughSteps } from '../src/scaffold/walkthrough.ts';
-import { PROJECT_ROOT } from './helpers.ts';
+import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
 const WALKTHROUGH = readFileSync(path.join(PROJECT_ROOT, 'docs/authoring.md'), 'utf8');
 /** Not part of a course's files: installed packages, history, outputs of earlier runs. */
@@ -12,7 +11,7 @@ const LEFT_OUT = new Set(['node_modules', '.git', '.stryker-tmp', 'reports/out',
 
 describe('docs/authoring.md', () => {
   it('is carried out, step by step, on a copy of the repository: the new problem and the new assignment pass mlgrade check, type-check and lint', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-authoring-'));
+    const root = tempDir({}, 'mlgrade-authoring-');
     cpSync(PROJECT_ROOT, root, { recursive: true, filter: (source) => !LEFT_OUT.has(source) });
     symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
     const log: string[] = [];
@@ -65,7 +64,7 @@ describe('the walkthrough runner', () => {
   });
 
   it('stops at a failing command, naming its line', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-walk-'));
+    const root = tempDir({}, 'mlgrade-walk-');
     expect(() => runWalkthrough('intro\n\n```sh\ntrue\nfalse\n```\n', root)).toThrow(/^docs\/authoring\.md:3: the commands failed:\ntrue\nfalse\n/);
     expect(() => walkthroughSteps('```sh\nnever closed\n')).toThrow('line 1: a code block is not closed');
   });

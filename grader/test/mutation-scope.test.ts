@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AssignmentError, PROJECT_ROOT } from '../src/assignment/load.ts';
 import { checkRanges, ENGINE_SCOPE, mutationPasses, mutationScope } from '../src/mutation/scope.ts';
 import { fileScores, formatScoreTable, mergeReports, type MutationReport, undetectedMutants } from '../src/mutation/summary.ts';
+import { tempDir } from './helpers.ts';
 
 const PCA = 'assignments/pca/assignment.ts';
 const pcaLines = readFileSync(path.join(PROJECT_ROOT, PCA), 'utf8').split('\n');
@@ -86,10 +87,9 @@ describe('mutationScope', () => {
   });
 
   it("takes the check code of an assignment's problem files too (problems/*.ts, as mlgrade new-problem writes them)", async () => {
-    const { mkdirSync, mkdtempSync, symlinkSync } = await import('node:fs');
-    const os = await import('node:os');
+    const { mkdirSync, symlinkSync } = await import('node:fs');
     const { newAssignment } = await import('../src/scaffold/scaffold.ts');
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-scope-'));
+    const root = tempDir({}, 'mlgrade-scope-');
     mkdirSync(path.join(root, 'grader'));
     symlinkSync(path.join(PROJECT_ROOT, 'grader', 'src'), path.join(root, 'grader', 'src'));
     newAssignment(root, 'text-demo', 'text.ts');

@@ -1,19 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssignmentError, assertReleasable, loadAssignment } from '../src/assignment/load.ts';
 import { buildGradescopeBundle } from '../src/gradescope/bundle.ts';
 import { kebab, newAssignment, newProblem, PROBLEMS_MARKER, ScaffoldError } from '../src/scaffold/scaffold.ts';
 import { type CheckRow, checkAssignment } from '../src/selftest/check.ts';
-import { PROJECT_ROOT } from './helpers.ts';
+import { PROJECT_ROOT, tempDir } from './helpers.ts';
 
 /**
  * An empty course project whose assignments import the engine of this one (through a link to
  * grader/src), with a contracts file of its own.
  */
 function emptyProject(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mlgrade-scaffold-'));
+  const root = tempDir({}, 'mlgrade-scaffold-');
   mkdirSync(path.join(root, 'grader', 'test'), { recursive: true });
   symlinkSync(path.join(PROJECT_ROOT, 'grader', 'src'), path.join(root, 'grader', 'src'));
   writeFileSync(path.join(root, 'grader', 'test', 'contracts.ts'), 'type Starter<T> = T;\n');
