@@ -381,7 +381,8 @@ export default defineAssignment({
           id: 'autoencoder-not-centred',
           hint: 'Your autoencoder was trained on X without centring: its decoder spans the directions of the uncentred data, which are pulled towards the mean. Subtract the column means before training (PCA is the optimal autoencoder for centred data).',
           matches: ({ args: [X, k], output }) => {
-            if (output.W2.length !== k || output.W2[0]?.length !== X[0].length) return false;
+            // (A W2 of other than k rows spans no subspace sameSubspace takes for the uncentred one.)
+            if (output.W2[0]?.length !== X[0].length) return false;
             const uncentred = topDirections(X, k);
             // Only where the uncentred directions are not also the right ones.
             return !sameSubspace(uncentred, topDirections(centerColumns(X).centered, k), 0.99) && sameSubspace(output.W2, uncentred, 0.99);
@@ -401,7 +402,7 @@ export default defineAssignment({
         { name: 'another population', visibility: 'hidden', args: (rng) => [generateGenotypes(rng, GENES).genotypes] },
       ],
       check: ({ args: [genotypes], output, inputRng, visible }) => {
-        if (output.length !== genotypes.length || output[0]?.length !== 2) return fail(`the map is ${output.length}×${output[0]?.length ?? 0}; expected ${genotypes.length}×2 (one 2-D loading vector per individual)`);
+        if (output.length !== genotypes.length || output[0].length !== 2) return fail(`the map is ${output.length}×${output[0]?.length ?? 0}; expected ${genotypes.length}×2 (one 2-D loading vector per individual)`);
         const { places } = generateGenotypes(inputRng(), GENES);
         const { correlation } = procrustes(places, output);
         const verdict = invariant(

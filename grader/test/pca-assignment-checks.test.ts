@@ -639,6 +639,8 @@ describe('trainLinearAutoencoder: check and detector', () => {
       const mistaken = autoencoderNotCentred.trainLinearAutoencoder(X, 2, trainOptions);
       expect(fires(X, { ...mistaken, W2: transpose(mistaken.W2) })).toBe(false);
       expect(fires(X, { ...mistaken, W2: mistaken.W2.slice(1) })).toBe(false);
+      // One row too many: its first k rows are the uncentred directions, yet k rows are asked for.
+      expect(fires(X, { ...mistaken, W2: [...mistaken.W2, mistaken.W2[0].map((_, j) => (j === 0 ? 1 : 0))] })).toBe(false);
       expect(fires(X, { ...mistaken, W2: mistaken.W2.map((row) => row.slice(1)) })).toBe(false);
       expect(fires(X, { ...mistaken, W2: [] }, 0)).toBe(false);
     });
