@@ -90,7 +90,6 @@ const HAND_TEXT = "Don't STOP: it's 5 o'clock -- the U.S. Navy's 'best' rock'n'r
 
 // ── lsa ─────────────────────────────────────────────────────────────────────────────────────
 
-
 const LSA_SOTU = 'the State of the Union: 233 addresses × 1006 words, k = 20';
 const LSA_SOTU_HIDDEN = 'the State of the Union: 80 % of the addresses, k from 15 to 30';
 

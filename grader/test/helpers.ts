@@ -77,14 +77,19 @@ export function fullMarks(result: Result): Array<[string, number, number, string
   return result.problems.map((p) => [p.name, p.maxScore, p.maxScore, []]);
 }
 
-/** The text of every text mark of one role in a chart's SVG (`legend-label`, `axis-title`, `title-text`, …), in document order. */
-/** The texts of a chart's text-mark layers (heat-map cells, table rows), layer by layer. */
-export function markTexts(svg: string): string[] {
-  return [...svg.matchAll(/<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+/** The texts inside the mark groups `groups` matches in a chart's SVG, in document order. */
+function textsIn(svg: string, groups: RegExp): string[] {
+  return [...svg.matchAll(groups)].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
 }
 
+/** The texts of a chart's text-mark layers (heat-map cells, table rows), layer by layer. */
+export function markTexts(svg: string): string[] {
+  return textsIn(svg, /<g class="mark-text role-mark [^"]*"[^>]*>(.*?)<\/g>/gs);
+}
+
+/** The text of every text mark of one role in a chart's SVG (`legend-label`, `axis-title`, `title-text`, …), in document order. */
 export function chartTexts(svg: string, role: string): string[] {
-  return [...svg.matchAll(new RegExp(`<g class="mark-text role-${role}"[^>]*>(.*?)</g>`, 'gs'))].flatMap((group) => [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+  return textsIn(svg, new RegExp(`<g class="mark-text role-${role}"[^>]*>(.*?)</g>`, 'gs'));
 }
 
 /**

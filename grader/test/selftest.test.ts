@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { variantFor } from '../src/cases/variant.ts';
 import { gradeSubmission } from '../src/run/grade.ts';
-import { affectedProblems, checkAssignment, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
+import { affectedProblems, checkAssignment, type CheckOptions, runSelfCheck, summaryMarkdown } from '../src/selftest/check.ts';
 import { type Implementation, referenceImplementation, replayChecks, replayMemory } from '../src/selftest/replay.ts';
 import { checkTolerances } from '../src/selftest/tolerance.ts';
 import { hasNumbers, moveBy, nudgeAnswer, scrambleAnswer, signOf } from '../src/selftest/perturb.ts';
@@ -54,6 +54,15 @@ function tinyProject(): string {
     'assignments/tiny/mistakes/harmless.ts': 'export function double(x: number): number { return x + x; }\n',
     'assignments/tiny/mistakes/stray.ts': 'export function double(x: number): number { return 0 * x; }\n',
   });
+}
+
+/** What runSelfCheck prints for these assignments, and whether it passed. */
+async function selfCheckTable(ids: string[], options: CheckOptions): Promise<{ ok: boolean; text: string }> {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const ok = await runSelfCheck(ids, out, options);
+  return { ok, text };
 }
 
 describe('mlgrade check', () => {
@@ -365,11 +374,9 @@ describe('mlgrade check: what a mistake is graded on', () => {
   });
 
   it('runSelfCheck prints one row per check, the time the assignment took and how mistakes were graded, then the totals', async () => {
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
     // octuple and negate have no declared mistake: one row fails, and so does the check.
-    expect(await runSelfCheck(['chain'], out, { root: chainProject() })).toBe(false);
+    const { ok, text } = await selfCheckTable(['chain'], { root: chainProject() });
+    expect(ok).toBe(false);
     const lines = text.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('ok  '))).toHaveLength(17);
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL {2}chain {10}every problem has at least one declared mistake +no mistake targets: octuple, negate$/)]);
@@ -379,10 +386,7 @@ describe('mlgrade check: what a mistake is graded on', () => {
 
   it('writes a Markdown summary for a course log: a row per assignment, then every failure', async () => {
     const file = path.join(tempDir({}), 'check.md');
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    await runSelfCheck(['chain', 'missing'], out, { root: chainProject(), summary: file });
+    const { text } = await selfCheckTable(['chain', 'missing'], { root: chainProject(), summary: file });
     expect(text).toContain(`summary (Markdown): ${file}\n`);
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines[0]).toMatch(/^## mlgrade check, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
@@ -404,10 +408,8 @@ describe('mlgrade check: what a mistake is graded on', () => {
   it('with --jobs 2, checks assignments side by side in processes of their own and prints the same table, each assignment whole and in order', async () => {
     const root = chainProject();
     const table = async (jobs: number): Promise<string> => {
-      const out = new PassThrough();
-      let text = '';
-      out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      expect(await runSelfCheck(['chain', 'missing', 'chain'], out, { root, jobs })).toBe(false);
+      const { ok, text } = await selfCheckTable(['chain', 'missing', 'chain'], { root, jobs });
+      expect(ok).toBe(false);
       return text.replace(/\d+\.\d s/g, 'N s');
     };
     const [alone, side] = [await table(1), await table(2)];
@@ -423,10 +425,8 @@ describe('mlgrade check: what a mistake is graded on', () => {
     // A check (trusted code: it runs in the check's own process) that ends its process.
     const file = path.join(root, 'assignments', 'chain', 'assignment.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace('check: ({ args, output }) => allClose(output, factor * args[0]),', 'check: () => process.exit(3),'));
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    expect(await runSelfCheck(['chain', 'missing'], out, { root, jobs: 2 })).toBe(false);
+    const { ok, text } = await selfCheckTable(['chain', 'missing'], { root, jobs: 2 });
+    expect(ok).toBe(false);
     expect(text).toMatch(/^FAIL {2}chain {10}the check runs to its end +its process stopped \(exit code 3\) before the check finished$/m);
     expect(text).toMatch(/^FAIL {2}missing {8}assignment loads +no assignment "missing"/m);
   });

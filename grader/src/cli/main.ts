@@ -32,6 +32,13 @@ function parseVisibility(text: string): Visibility {
   return text as Visibility;
 }
 
+/** A flag's whole number of at least `min`, or undefined when the flag is not given. */
+function parseWholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  const n = text === undefined ? undefined : Number(text);
+  if (n !== undefined && !(Number.isInteger(n) && n >= min)) throw new UsageError(`${flag} takes a whole number ≥ ${min}, not "${text}"`);
+  return n;
+}
+
 function parseTimeLimit(text: string | undefined): number | undefined {
   const ms = text === undefined ? undefined : Number(text) * 1000;
   if (ms !== undefined && !(ms > 0)) throw new UsageError(`--time-limit takes a positive number of seconds, not "${text}"`);
@@ -137,8 +144,7 @@ async function batchCommand(flags: BatchFlags): Promise<number> {
   // Loaded here: CSV parsing and the progress bar are for this command only.
   const { parseShard, runBatch, shardOf, submissionsFromRoster, submissionsIn } = await import('../batch/batch.ts');
   const timeLimitMs = parseTimeLimit(flags.timeLimit);
-  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers takes a whole number ≥ 1, not "${flags.workers}"`);
+  const workers = parseWholeNumber('--workers', flags.workers, 1);
   if (!flags.submissions && !flags.roster) throw new UsageError('name the submissions: --submissions DIR (one folder per student) or --roster FILE (a CSV with a student column)');
   const assignment = await loadAssignment(flags.assignment);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
@@ -483,10 +489,8 @@ function addCourseCommands(program: Command, state: { code: number }): void {
     .action(
       exitWith(state, async (ids: string[], flags: { full?: boolean; summary?: string; problem?: string[]; students: string; jobs?: string }) => {
         if (flags.problem && ids.length !== 1) throw new UsageError('--problem names problems of one assignment: name that assignment, e.g. mlgrade check pca --problem powerIteration');
-        const students = Number(flags.students);
-        if (!(Number.isInteger(students) && students >= 2)) throw new UsageError(`--students takes a whole number ≥ 2, not "${flags.students}"`);
-        const jobs = flags.jobs === undefined ? undefined : Number(flags.jobs);
-        if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs takes a whole number ≥ 1, not "${flags.jobs}"`);
+        const students = parseWholeNumber('--students', flags.students, 2);
+        const jobs = parseWholeNumber('--jobs', flags.jobs, 1);
         const { runSelfCheck } = await import('../selftest/check.ts');
         return (await runSelfCheck(ids.length > 0 ? ids : listAssignmentIds(), process.stdout, { full: flags.full, summary: flags.summary, problems: flags.problem, students, jobs })) ? 0 : 1;
       }),
