@@ -43,6 +43,8 @@ export const END_TO_END_TESTS = [
   'grader/test/scaffold.test.ts',
   'grader/test/selftest.test.ts',
   'grader/test/tensor-grade.test.ts',
+  // Grades two transfer submissions through the sandbox.
+  'grader/test/transfer-alternatives.test.ts',
 ];
 
 /** Tests of the mutation tooling itself: they read the assignment sources, which Stryker rewrites in place. */

@@ -18,3 +18,4 @@ export const adversarial = (solution: typeof import('../../solutions/adversarial
 export const autoencoders = (solution: typeof import('../../solutions/autoencoders/autoencoder.ts')): Starter<typeof import('../../starter/autoencoders/autoencoder.ts')> => solution;
 export const nodeEmbeddings = (solution: typeof import('../../solutions/node-embeddings/graph.ts')): Starter<typeof import('../../starter/node-embeddings/graph.ts')> => solution;
 export const textEmbeddings = (solution: typeof import('../../solutions/text-embeddings/text.ts')): Starter<typeof import('../../starter/text-embeddings/text.ts')> => solution;
+export const transfer = (solution: typeof import('../../solutions/transfer/transfer.ts')): Starter<typeof import('../../starter/transfer/transfer.ts')> => solution;
