@@ -193,7 +193,7 @@ function crossEntropy(z: number[], label: number): number {
 
 /** The scores W·x + b of one example. */
 export function logits(weights: Matrix, bias: number[], x: number[]): number[] {
-  return weights.map((w, k) => bias[k] + w.reduce((sum, v, j) => sum + v * x[j], 0));
+  return bias.map((b, k) => weights[k].reduce((sum, w, j) => sum + w * x[j], b));
 }
 
 /** The class with the largest score, the first of tied ones. */
