@@ -7,24 +7,26 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * workers; seconds in that run). A list that goes stale costs time, never a result.
  */
 export const SLOWEST_FIRST = [
-  // Measured in CI on a fresh clone (2026-12-01, f8d6fc0; a machine about half as fast as usual), beside the other files.
-  'grader/test/export.test.ts', // 246 s
+  // Measured in CI on a fresh clone (2026-12-01, c34c6f2; a machine about 1.6× slower than usual), beside the other files.
+  'grader/test/export.test.ts', // 283 s
   'grader/test/pca-alternatives-students.test.ts', // 174 s
-  'grader/test/autoencoders-alternatives.test.ts', // 96 s
-  'grader/test/hostile/control-flow.test.ts', // 82 s
-  'grader/test/cli.test.ts', // 57 s
-  'grader/test/authoring.test.ts', // 52 s
-  'grader/test/text-embeddings-alternatives.test.ts', // 46 s
-  'grader/test/tensor-grade.test.ts', // 40 s
-  'grader/test/assignment-checks.test.ts', // 39 s
-  'grader/test/adversarial-alternatives.test.ts', // 31 s
-  'grader/test/text-embeddings-students.test.ts', // 30 s
-  'grader/test/grade.test.ts', // 29 s
-  'grader/test/autoencoders-checks.test.ts', // 28 s
-  'grader/test/selftest.test.ts', // 27 s
-  'grader/test/adversarial-checks.test.ts', // 26 s
-  'grader/test/text-embeddings-checks.test.ts', // 24 s
-  'grader/test/pca-alternatives.test.ts', // 20 s
+  'grader/test/hostile/control-flow.test.ts', // 83 s
+  'grader/test/autoencoders-alternatives.test.ts', // 77 s
+  'grader/test/authoring.test.ts', // 57 s
+  'grader/test/cli.test.ts', // 45 s
+  'grader/test/text-embeddings-alternatives.test.ts', // 43 s
+  'grader/test/assignment-checks.test.ts', // 41 s
+  'grader/test/tensor-grade.test.ts', // 38 s
+  'grader/test/adversarial-alternatives.test.ts', // 30 s
+  'grader/test/text-embeddings-students.test.ts', // 29 s
+  'grader/test/selftest.test.ts', // 26 s
+  'grader/test/grade.test.ts', // 26 s
+  'grader/test/text-embeddings-checks.test.ts', // 26 s
+  'grader/test/adversarial-checks.test.ts', // 25 s
+  'grader/test/autoencoders-checks.test.ts', // 23 s
+  'grader/test/transfer-alternatives.test.ts', // 19 s
+  'grader/test/transfer-checks.test.ts', // 19 s
+  'grader/test/pca-alternatives.test.ts', // 18 s
 ];
 
 /**
