@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { render } from '../src/report/render.ts';
-import type { Result } from '../src/result/schema.ts';
-import { gradeSubmission } from '../src/run/grade.ts';
-import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
+import { fullMarks, gradedInTurn, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
 
 // The adversarial checks measure what an attack does to the model (loss reached, the ε-ball,
 // accuracy), not agreement with the reference pixel by pixel, so every correct attack must get
@@ -23,24 +21,12 @@ const STUDENTS = { valueAndGrad: 'ada', gatherLog: 'grace' };
 // Grading one adversarial submission takes ~40 s here on wasm (PGD sweeps).
 const TIMEOUT_MS = 400_000;
 
-const grade = (fixture: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir: path.join(FIXTURES, fixture), student, seed: '0', secret: 'test-secret' });
-
-
-// One after the other: each tensor case runs in a tfjs scope of the grader process
-// (tf.engine().startScope/endScope), and scopes are global to the process, so two tensor
-// gradings interleaved in one process would dispose each other's case inputs.
-let gradings: Promise<[Result, Result]>;
-beforeAll(() => {
-  gradings = (async () => {
-    const first = await grade('value-and-grad', STUDENTS.valueAndGrad);
-    return [first, await grade('gather-log', STUDENTS.gatherLog)] as [Result, Result];
-  })();
-  gradings.catch(() => undefined);
-});
+// One after the other (see gradedInTurn).
+const gradings = gradedInTurn(assignment, FIXTURES, [['value-and-grad', STUDENTS.valueAndGrad], ['gather-log', STUDENTS.gatherLog]]);
 
 describe('adversarial: correct alternatives to the reference get full marks', () => {
   it(`tf.valueAndGrad, clip before projecting, seedrandom (student ${STUDENTS.valueAndGrad})`, async () => {
-    const [result] = await gradings;
+    const [result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
     expect(result.score).toBe(result.maxScore);
@@ -48,7 +34,7 @@ describe('adversarial: correct alternatives to the reference get full marks', ()
   }, TIMEOUT_MS);
 
   it(`gather and log without clipping, xorshift noise (student ${STUDENTS.gatherLog}); numbers and pictures of visible cases`, async () => {
-    const [, result] = await gradings;
+    const [, result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
 

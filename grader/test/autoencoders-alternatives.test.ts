@@ -5,10 +5,8 @@ import { digits, pcaBasis, pcaReconstruct } from '../../assignments/autoencoders
 import { loadAssignment } from '../src/assignment/load.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { svd } from '../src/linalg/svd.ts';
-import type { Result } from '../src/result/schema.ts';
-import { gradeSubmission } from '../src/run/grade.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
-import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
+import { fullMarks, gradedInTurn, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
 
 // The autoencoder checks judge models by what they do on digits the student's code never saw
 // (errors against PCA, denoising ratios, Fréchet distances, PSNR), so every correct
@@ -29,30 +27,19 @@ const STUDENTS = { conv: 'ada', denseBce: 'grace' };
 // Grading one autoencoder submission takes ~40–55 s here on wasm (three trainings).
 const TIMEOUT_MS = 600_000;
 
-const grade = (fixture: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir: path.join(FIXTURES, fixture), student, seed: '0', secret: 'test-secret' });
-
-
-// One after the other: tensor cases run in tfjs scopes of the grader process, which are
-// global, so two tensor gradings interleaved in one process would dispose each other's inputs.
-let gradings: Promise<[Result, Result]>;
-beforeAll(() => {
-  gradings = (async () => {
-    const first = await grade('conv', STUDENTS.conv);
-    return [first, await grade('dense-bce', STUDENTS.denseBce)] as [Result, Result];
-  })();
-  gradings.catch(() => undefined);
-});
+// One after the other (see gradedInTurn).
+const gradings = gradedInTurn(assignment, FIXTURES, [['conv', STUDENTS.conv], ['dense-bce', STUDENTS.denseBce]]);
 
 describe('autoencoders: correct alternatives to the reference get full marks', () => {
   it(`a convolutional autoencoder, one range for all codes (student ${STUDENTS.conv})`, async () => {
-    const [result] = await gradings;
+    const [result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
     expect(result.backend).toBe(GRADING_BACKEND);
   }, TIMEOUT_MS);
 
   it(`a dense autoencoder trained with binary cross-entropy through fit (student ${STUDENTS.denseBce}); what the visible cases report`, async () => {
-    const [, result] = await gradings;
+    const [, result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
     const visible = (problem: string) => result.problems.find((p) => p.name === problem)!.cases.filter((c) => c.visibility === 'visible');

@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { AssignmentSpec, CaseSpec, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
-import { PROJECT_ROOT } from '../src/assignment/load.ts';
+import { type LoadedAssignment, PROJECT_ROOT } from '../src/assignment/load.ts';
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import type { Result } from '../src/result/schema.ts';
+import { gradeSubmission } from '../src/run/grade.ts';
 import { SandboxSession, type SessionOptions } from '../src/sandbox/session.ts';
 
 const created: string[] = [];
@@ -113,4 +114,25 @@ export function problemTools(spec: AssignmentSpec) {
   };
   const detector = (problem: string, id: string) => problemOf(problem).mistakes!.find((m) => m.id === id)!.matches;
   return { problemOf, caseOf, contextOf, detector };
+}
+
+/**
+ * Grades fixture submissions of a tensor assignment (`<fixtures>/<folder>`, each as its
+ * student, seed 0) one after the other, starting before the file's tests; the returned
+ * function gives their Results, in order. One after the other: each tensor case runs in a
+ * tfjs scope of the grader process (tf.engine().startScope/endScope), and scopes are global
+ * to the process, so two tensor gradings interleaved in one process would dispose each
+ * other's case inputs. A failed grading is reported by the tests that await it.
+ */
+export function gradedInTurn(assignment: LoadedAssignment, fixtures: string, submissions: ReadonlyArray<readonly [folder: string, student: string]>): () => Promise<Result[]> {
+  let gradings: Promise<Result[]> | undefined;
+  beforeAll(() => {
+    gradings = (async () => {
+      const results: Result[] = [];
+      for (const [folder, student] of submissions) results.push(await gradeSubmission({ assignment, submissionDir: path.join(fixtures, folder), student, seed: '0', secret: 'test-secret' }));
+      return results;
+    })();
+    gradings.catch(() => undefined);
+  });
+  return () => gradings!;
 }

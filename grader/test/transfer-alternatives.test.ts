@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../src/assignment/load.ts';
 import { render } from '../src/report/render.ts';
-import type { Result } from '../src/result/schema.ts';
-import { gradeSubmission } from '../src/run/grade.ts';
-import { fullMarks, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
+import { fullMarks, gradedInTurn, GRADING_BACKEND, PROJECT_ROOT, scorecard } from './helpers.ts';
 
 // The transfer checks compare features with the network's own layer (float32 tolerance),
 // nearest neighbours with ties decided by the grader, softmax regression by the objective's
@@ -24,21 +22,12 @@ const STUDENTS = { loops: 'ada', tensors: 'grace' };
 // Grading one transfer submission takes ~10 s here on wasm.
 const TIMEOUT_MS = 300_000;
 
-const grade = (fixture: string, student: string): Promise<Result> => gradeSubmission({ assignment, submissionDir: path.join(FIXTURES, fixture), student, seed: '0', secret: 'test-secret' });
-
-// One after the other: tensor gradings share the process's tfjs scopes (see adversarial-alternatives.test.ts).
-let gradings: Promise<[Result, Result]>;
-beforeAll(() => {
-  gradings = (async () => {
-    const first = await grade('loops', STUDENTS.loops);
-    return [first, await grade('tensors', STUDENTS.tensors)] as [Result, Result];
-  })();
-  gradings.catch(() => undefined);
-});
+// One after the other (see gradedInTurn).
+const gradings = gradedInTurn(assignment, FIXTURES, [['loops', STUDENTS.loops], ['tensors', STUDENTS.tensors]]);
 
 describe('transfer: correct alternatives to the reference get full marks', () => {
   it(`shared layers, float64 loops and ml-matrix, nearest class means (student ${STUDENTS.loops})`, async () => {
-    const [result] = await gradings;
+    const [result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
     expect(result.score).toBe(result.maxScore);
@@ -46,7 +35,7 @@ describe('transfer: correct alternatives to the reference get full marks', () =>
   }, TIMEOUT_MS);
 
   it(`float32 tensors from a zero start, cosine 1-NN (student ${STUDENTS.tensors}); the experiment's numbers and pictures`, async () => {
-    const [, result] = await gradings;
+    const [, result] = await gradings();
     expect(result.loadError).toBeUndefined();
     expect(scorecard(result)).toEqual(fullMarks(result));
     const cases = result.problems.flatMap((p) => p.cases.map((c) => ({ problem: p.name, ...c })));
