@@ -26,7 +26,11 @@ function part(which: MnistPart): { data: MnistData; byDigit: Map<number, number[
   if (!found) {
     const data = loadMnistSplit(which);
     const byDigit = new Map<number, number[]>();
-    for (let i = 0; i < data.count; i++) byDigit.set(data.labels[i], [...(byDigit.get(data.labels[i]) ?? []), i]);
+    for (let i = 0; i < data.count; i++) {
+      const list = byDigit.get(data.labels[i]) ?? [];
+      list.push(i);
+      byDigit.set(data.labels[i], list);
+    }
     split.set(which, (found = { data, byDigit }));
   }
   return found;
@@ -43,7 +47,7 @@ export function drawDistinct<T>(rng: Rng, items: readonly T[], count: number): T
   return pool.slice(0, count);
 }
 
-/** Labelled images: pixels as an [N, 28, 28, 1] tensor and as flat rows, and each image's digit. */
+/** Labelled images: the pixels as an [N, 28, 28, 1] tensor, and each image's digit. */
 export interface Images {
   x: tf.Tensor4D;
   labels: number[];
@@ -90,9 +94,9 @@ export function episode(rng: Rng, shots: number, queries: number): { support: Im
 /**
  * A classification data set for softmax regression: `counts[k]` points of class k in d
  * dimensions, each its class's mean plus standard normal noise; the means are drawn around
- * (offset, …, offset), `spread` apart, so the classes overlap (never separable, so the
- * optimum is finite and well inside the region plain gradient descent reaches), the data is
- * not centred and unequal class sizes need a bias.
+ * (offset, …, offset), `spread` apart, so the classes overlap (the optimum's weights stay
+ * small, where plain gradient descent converges in the cases' epochs), the data is not
+ * centred and unequal class sizes need a bias.
  */
 export function blobs(rng: Rng, counts: number[], d: number, options: { offset: number; spread: number }): { features: number[][]; labels: number[] } {
   const means = counts.map(() => Array.from({ length: d }, () => options.offset + options.spread * rng.normal()));
