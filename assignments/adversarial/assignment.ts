@@ -3,7 +3,7 @@ import { defineAssignment, problem, type CallRecord, type CheckContext } from '.
 import type { Rng } from '../../grader/src/cases/rng.ts';
 import { tensor } from '../../grader/src/checks/tensors.ts';
 import { finiteNumber } from '../../grader/src/checks/values.ts';
-import { allOf, fail, invariant, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
+import { allOf, drawFigures, fail, invariant, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import * as reference from '../../solutions/adversarial/attack.ts';
 import {
   accuracyChart,
@@ -184,7 +184,7 @@ function checkNoise(ctx: CheckContext<NoiseArgs, X>): Verdict {
   }
   const verdict = finish(verdicts, summaries);
   if (!ctx.visible || ctx.caseName !== NOISE_SWEEP || verdict.score < 1) return verdict;
-  return drawn(verdict, () => sweepChart(ctx.findings, 'random ±ε', [[0, accuracyOf(model, ctx.args[0], labels)], ...curve]));
+  return drawFigures(verdict, () => sweepChart(ctx.findings, 'random ±ε', [[0, accuracyOf(model, ctx.args[0], labels)], ...curve]));
 }
 
 /** "Random perturbations do not work": at ε = RANDOM_MARGIN_EPSILON noise must cost at least RANDOM_MARGIN less accuracy than FGSM. */
@@ -212,19 +212,10 @@ function finish(verdicts: Verdict[], summaries: string[]): Verdict {
   return verdict.score === 1 && summaries.length > 0 ? { ...verdict, message: summaries.join('\n') } : verdict;
 }
 
-/** Pictures are an aid: drawing them never costs points, and only visible, passing cases get them. */
-export function drawn(verdict: Verdict, draw: () => Verdict['figures']): Verdict {
-  try {
-    return { ...verdict, figures: draw() };
-  } catch {
-    return verdict;
-  }
-}
-
 function withPictures(ctx: CheckContext<FgsmArgs, X> | CheckContext<PgdArgs, X>, verdict: Verdict, attack: 'FGSM' | 'PGD', curve: Array<[number, number]>): Verdict {
   if (!ctx.visible || verdict.score < 1) return verdict;
   const [model, x, labels] = ctx.args;
-  return drawn(verdict, () => (curve.length > 1 ? sweepChart(ctx.findings, attack, [[0, accuracyOf(model, x, labels)], ...curve]) : exampleRows(model, x, ctx.output, attack)));
+  return drawFigures(verdict, () => (curve.length > 1 ? sweepChart(ctx.findings, attack, [[0, accuracyOf(model, x, labels)], ...curve]) : exampleRows(model, x, ctx.output, attack)));
 }
 
 /** The attacks of the sweep cases, in the order their problems are graded. */

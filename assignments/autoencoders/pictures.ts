@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Verdict } from '../../grader/src/checks/verdict.ts';
+import { drawFigures, type Verdict } from '../../grader/src/checks/verdict.ts';
 import type { Figure } from '../../grader/src/result/schema.ts';
 import { imageGrid, lineChart } from '../../grader/src/report/figures.ts';
 import { PIXELS, SIDE } from './checks.ts';
@@ -43,10 +43,5 @@ export function sampleGrid(samples: tf.Tensor, count: number): Figure {
 
 /** Pictures are an aid: drawing them never costs points, and only visible, passing cases get them. */
 export function drawn(verdict: Verdict, visible: boolean, draw: () => Figure[]): Verdict {
-  if (!visible || verdict.score < 1) return verdict;
-  try {
-    return { ...verdict, figures: draw() };
-  } catch {
-    return verdict;
-  }
+  return !visible || verdict.score < 1 ? verdict : drawFigures(verdict, draw);
 }

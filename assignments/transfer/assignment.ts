@@ -4,7 +4,7 @@ import type { Rng } from '../../grader/src/cases/rng.ts';
 import { allClose } from '../../grader/src/checks/allclose.ts';
 import { layersModel } from '../../grader/src/checks/tensors.ts';
 import { matrix, record, vector } from '../../grader/src/checks/values.ts';
-import { allOf, fail, invariant, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
+import { allOf, drawFigures, fail, invariant, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import type { Figure } from '../../grader/src/result/schema.ts';
 import { imageGrid, textTable } from '../../grader/src/report/figures.ts';
 import * as reference from '../../solutions/transfer/transfer.ts';
@@ -27,7 +27,7 @@ import {
   type Softmax,
   unitRows,
 } from './checks.ts';
-import { blobs, episode, type Images, joined, layerFeatures, NEW_DIGITS, penultimateLayer, PIXELS, querySet, SIDE, SOURCE_MODEL, supportSet, testCount, truncated, zoo } from './data.ts';
+import { blobs, episode, type Images, joined, layerFeatures, outputRows, NEW_DIGITS, penultimateLayer, PIXELS, querySet, SIDE, SOURCE_MODEL, supportSet, testCount, truncated, zoo } from './data.ts';
 
 type Model = tf.LayersModel;
 type X = tf.Tensor4D;
@@ -56,10 +56,6 @@ const WEIGHT_TOLERANCE = 1e-5;
 /** 24 images the student's code never saw: test digits of all ten classes. */
 function probeImages(rng: Rng): X {
   return querySet(rng, 24, ALL_DIGITS).x;
-}
-
-function outputs(model: Model, x: X): number[][] {
-  return tf.tidy(() => (model.predict(x) as tf.Tensor).reshape([x.shape[0], -1]).arraySync() as number[][]);
 }
 
 /** `got` against `want` (FEATURE_TOLERANCE); `source` names where `want` comes from, for the message on a wrong width. */
@@ -100,7 +96,7 @@ function checkExtractor(ctx: CheckContext<[Model], Model>): Verdict {
   const [model] = ctx.args;
   const x = probeImages(ctx.rng);
   try {
-    const verdict = sameFeatures(outputs(ctx.output, x), layerFeatures(model, penultimateLayer(model), x), 'your extractor\'s features', 'the layer before the classifier');
+    const verdict = sameFeatures(outputRows(ctx.output, x), layerFeatures(model, penultimateLayer(model), x), 'your extractor\'s features', 'the layer before the classifier');
     if (verdict.score < 1) return verdict;
     const change = weightChange(ctx.output, model);
     return invariant(
@@ -119,7 +115,7 @@ function isWholeModel(ctx: CheckContext<[Model], Model>): boolean {
   const x = probeImages(ctx.rng);
   try {
     // Stryker disable next-line StringLiteral: the names only shape a message the detector never reads
-    return sameFeatures(outputs(ctx.output, x), outputs(ctx.args[0], x), 'probabilities', 'the model\'s output').score === 1;
+    return sameFeatures(outputRows(ctx.output, x), outputRows(ctx.args[0], x), 'probabilities', 'the model\'s output').score === 1;
   } finally {
     x.dispose();
   }
@@ -204,7 +200,7 @@ function checkExperiment(ctx: CheckContext<[Model, X], Matrix>): Verdict {
   const summary = table.map(([name, ...cells]) => `${name}: ${SHOTS.map((shots, s) => `${shots}-shot ${cells[s]}`).join(', ')}`).join('\n');
   const result = verdict.score === 1 ? pass(`1-NN accuracy on the digits 5–9 over ${EPISODES} support sets each (95 % intervals):\n${summary}`) : verdict;
   if (!ctx.visible || result.score < 1) return result;
-  return drawn(result, () => [
+  return drawFigures(result, () => [
     textTable('One-shot and five-shot 1-NN accuracy on digits the network never saw', ['features', ...SHOTS.map((s) => `${s}-shot`)], table, {
       caption: `Mean accuracy on the ${images.shape[0] - NEW_DIGITS.length * POOL_PER_DIGIT} test images of 5–9 over ${EPISODES} support sets per column, drawn from ${POOL_PER_DIGIT} train images of each digit, with 95 % intervals. Same support sets in every row.`,
     }),
@@ -229,16 +225,6 @@ function checkFeatures(ctx: CheckContext<[Model, X], Matrix>): Verdict {
   const [, images] = ctx.args;
   if (ctx.output.length !== images.shape[0]) return fail(`you returned ${ctx.output.length} rows of features for ${images.shape[0]} images; one row per image`);
   return sameFeatures(ctx.output, ctx.expected, 'your features', 'the extractor\'s output (flattened)');
-}
-
-/** Pictures are an aid: drawing them never costs points. */
-function drawn(verdict: Verdict, draw: () => Figure[]): Verdict {
-  try {
-    return { ...verdict, figures: draw() };
-    // Stryker disable next-line BlockStatement: the figures drawn here never throw; the catch keeps a drawing fault from costing points
-  } catch {
-    return verdict;
-  }
 }
 
 // nearestNeighborPredict
@@ -508,7 +494,7 @@ export default defineAssignment({
           id: 'features-rescaled',
           hint: 'Your features are those of images 255 times darker: the pixels are already in [0, 1]. Give the extractor the images as they are.',
           // Stryker disable next-line StringLiteral: the names only shape a message the detector never reads
-          matches: (ctx) => ctx.caseName !== EXPERIMENT && sameFeatures(ctx.output, tf.tidy(() => outputs(ctx.args[0], tf.div<X>(ctx.args[1], 255))), 'features', 'the extractor\'s output').score === 1,
+          matches: (ctx) => ctx.caseName !== EXPERIMENT && sameFeatures(ctx.output, tf.tidy(() => outputRows(ctx.args[0], tf.div<X>(ctx.args[1], 255))), 'features', 'the extractor\'s output').score === 1,
         },
       ],
     }),
@@ -599,7 +585,7 @@ export default defineAssignment({
         {
           id: 'fewshot-softmax',
           hint: 'Your classifier does worse than nearest neighbour on raw pixels because it compares the classifier\'s softmax outputs. They only say how much an image looks like a 0, 1, 2, 3 or 4; take features from an earlier layer (see the handout\'s measurements).',
-          matches: ({ calls }) => calls.every(({ args: [model, support, labels, queries], output }) => nearestPredict(outputs(model, support), labels, outputs(model, queries)).every((label, q) => label === output[q])),
+          matches: ({ calls }) => calls.every(({ args: [model, support, labels, queries], output }) => nearestPredict(outputRows(model, support), labels, outputRows(model, queries)).every((label, q) => label === output[q])),
         },
       ],
     }),

@@ -69,9 +69,8 @@ export function acceptedLabels(trainFeatures: Matrix, trainLabels: number[], tes
 
 /** 1-NN by cosine similarity (the largest ⟨a, b⟩/(‖a‖‖b‖)), ties to the lower index: a declared mistake's answer. */
 export function cosinePredict(trainFeatures: Matrix, trainLabels: number[], testFeatures: Matrix): number[] {
-  const unit = (m: Matrix) => m.map((row) => row.map((v) => v / (Math.hypot(...row) || 1)));
-  const train = unit(trainFeatures);
-  return unit(testFeatures).map((q) => {
+  const train = unitRows(trainFeatures);
+  return unitRows(testFeatures).map((q) => {
     let best = 0;
     let bestSimilarity = -Infinity;
     train.forEach((row, j) => {

@@ -109,9 +109,14 @@ export function truncated(model: tf.LayersModel, layer: string): tf.LayersModel 
   return tf.model({ inputs: model.inputs, outputs: model.getLayer(layer).output });
 }
 
+/** A model's output for every image, one flat row per image. */
+export function outputRows(model: tf.LayersModel, x: tf.Tensor4D): number[][] {
+  return tf.tidy(() => (model.predict(x) as tf.Tensor).reshape([x.shape[0], -1]).arraySync() as number[][]);
+}
+
 /** The output of layer `layer` for every image, one flat row per image. */
 export function layerFeatures(model: tf.LayersModel, layer: string, x: tf.Tensor4D): number[][] {
-  return tf.tidy(() => (truncated(model, layer).predict(x) as tf.Tensor).reshape([x.shape[0], -1]).arraySync() as number[][]);
+  return outputRows(truncated(model, layer), x);
 }
 
 /** The name of the layer before the classifier (the last layer). */

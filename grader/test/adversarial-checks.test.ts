@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import assignment, { accuracyVerdict, beatsFgsm, checkAccuracy, drawn, randomMargin } from '../../assignments/adversarial/assignment.ts';
+import assignment, { accuracyVerdict, beatsFgsm, checkAccuracy, randomMargin } from '../../assignments/adversarial/assignment.ts';
 import { PNG } from 'pngjs';
 import {
   accuracyChart,
@@ -54,7 +54,7 @@ import type { AnyFunction, CheckContext, ProblemSpec } from '../src/assignment/d
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { caseSeed } from '../src/run/seeds.ts';
-import type { Verdict } from '../src/checks/verdict.ts';
+import { drawFigures, type Verdict } from '../src/checks/verdict.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
 import * as valueAndGrad from './fixtures/adversarial-alternatives/value-and-grad/attack.ts';
 import * as gatherLog from './fixtures/adversarial-alternatives/gather-log/attack.ts';
@@ -741,7 +741,7 @@ describe('assignment.ts at its edges', () => {
 
   it('keeps a picture that fails to draw from costing anything', () => {
     const verdict = { score: 1, message: 'fine' };
-    expect(drawn(verdict, () => { throw new Error('no'); })).toEqual(verdict);
+    expect(drawFigures(verdict, () => { throw new Error('no'); })).toEqual(verdict);
   });
 
   it('random noise: a gap of exactly the margin passes (0.6 − 0.5 rounds below 0.1), a smaller one fails with the numbers', () => {

@@ -54,6 +54,18 @@ export function allOf(verdicts: Verdict[]): Verdict {
   });
 }
 
+/**
+ * `verdict` with the figures `draw` makes. Pictures are an aid: drawing them never costs
+ * points, so a drawing that throws leaves the verdict as it was.
+ */
+export function drawFigures(verdict: Verdict, draw: () => Verdict['figures']): Verdict {
+  try {
+    return { ...verdict, figures: draw() };
+  } catch {
+    return verdict;
+  }
+}
+
 /** Prefixes a verdict's message with what was checked, e.g. `mean: …`. */
 export function labelled(label: string, verdict: Verdict): Verdict {
   return verdict.score < 1 ? { ...verdict, message: `${label}: ${verdict.message}` } : verdict;
