@@ -45,6 +45,8 @@ export const END_TO_END_TESTS = [
   'grader/test/tensor-grade.test.ts',
   // Grades two transfer submissions through the sandbox.
   'grader/test/transfer-alternatives.test.ts',
+  // Grades two understanding-layers submissions through the sandbox.
+  'grader/test/understanding-layers-alternatives.test.ts',
 ];
 
 /** Tests of the mutation tooling itself: they read the assignment sources, which Stryker rewrites in place. */

@@ -19,3 +19,4 @@ export const autoencoders = (solution: typeof import('../../solutions/autoencode
 export const nodeEmbeddings = (solution: typeof import('../../solutions/node-embeddings/graph.ts')): Starter<typeof import('../../starter/node-embeddings/graph.ts')> => solution;
 export const textEmbeddings = (solution: typeof import('../../solutions/text-embeddings/text.ts')): Starter<typeof import('../../starter/text-embeddings/text.ts')> => solution;
 export const transfer = (solution: typeof import('../../solutions/transfer/transfer.ts')): Starter<typeof import('../../starter/transfer/transfer.ts')> => solution;
+export const understandingLayers = (solution: typeof import('../../solutions/understanding-layers/understand.ts')): Starter<typeof import('../../starter/understanding-layers/understand.ts')> => solution;

@@ -70,6 +70,7 @@ const COMMON_LINES = new Set([
   'const { epsilon, stepSize, steps } = options;',
   'const random = seedrandom(String(seed));',
   'for (let epoch = 0; epoch < epochs; epoch++) {',
+  'for (let step = 0; step < steps; step++) {',
   'const j = Math.floor(random() * (i + 1));',
   '[order[i], order[j]] = [order[j], order[i]];',
   'return model.decoder.apply(model.encoder.apply(x, { training }), { training }) as tf.Tensor4D;',

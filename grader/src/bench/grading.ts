@@ -3,13 +3,13 @@ import { gradeSubmission } from '../run/grade.ts';
 import { formatDuration } from '../report/format.ts';
 
 /** The assignments the grading section times, one after the other in this process. */
-export const BENCH_GRADINGS = ['pca', 'adversarial', 'autoencoders', 'transfer'];
+export const BENCH_GRADINGS = ['pca', 'adversarial', 'autoencoders', 'transfer', 'understanding-layers'];
 
 /**
  * The grading section of `npm run bench`: one whole run of each assignment against its
  * reference solution (targets: `pca` under 15 s on two cores, photo included; `adversarial`
- * under 60 s on wasm; `autoencoders` under 120 s on wasm, training included; `transfer` under 60 s
- * on wasm), each split into the time spent in the submission's code and the rest
+ * under 60 s on wasm; `autoencoders` under 120 s on wasm, training included; `transfer` and
+ * `understanding-layers` under 60 s on wasm), each split into the time spent in the submission's code and the rest
  * (the grader's inputs, reference answers and checks, and starting the sandboxed processes),
  * then each whole run as a ratio to the first's, measured side by side in this run.
  */
