@@ -52,13 +52,16 @@ function activationCase(name: Network, layerName: string, count: number) {
 function sameActivations(output: tf.Tensor, expected: tf.Tensor, what: string): Verdict {
   if (output.shape.join() !== expected.shape.join()) return fail(`${what} have shape [${output.shape.join(', ')}]; the layer's output for these images has shape [${expected.shape.join(', ')}]`);
   const want = expected.arraySync() as number[];
-  const scale = Math.max(...expected.abs().max().dataSync());
+  const scale = expected.abs().max().dataSync()[0];
   return allClose(output.arraySync(), want, { name: what, rtol: ACTIVATION_TOLERANCE, atol: ACTIVATION_TOLERANCE * scale });
 }
 
 function checkActivations(ctx: CheckContext<ActivationArgs, tf.Tensor>): Verdict {
   const verdict = sameActivations(ctx.output, ctx.expected, 'your activations');
   const [model, layerName] = ctx.args;
+  // On the other visible cases the drawing throws (the encoder has no conv1; a dense layer's
+  // activations are not maps), and drawFigures keeps the verdict as it was.
+  // Stryker disable next-line ConditionalExpression: see above
   if (!ctx.visible || verdict.score < 1 || layerName !== 'conv1') return verdict;
   return drawFigures(verdict, () => [filterPicture(model), featureMaps(ctx.output, ctx.args[2])]);
 }
@@ -97,6 +100,7 @@ function isLayerInput(ctx: CheckContext<ActivationArgs, tf.Tensor>): boolean {
   const index = model.layers.findIndex((layer) => layer.name === layerName);
   return tf.tidy(() => {
     const before = index === 0 ? images : activationsOf(model, model.layers[index - 1].name, images);
+    // Stryker disable next-line StringLiteral: the name only shapes a message the detector never reads
     return sameActivations(ctx.output, before, 'activations').score === 1;
   });
 }
@@ -154,10 +158,10 @@ function checkTop(ctx: CheckContext<TopArgs, number[]>): Verdict {
   const problem = topKProblem(scores, ctx.output, k, sureTies(images, scores));
   if (problem !== undefined) return fail(problem);
   const verdict = pass(`your top ${k}: ${ctx.output.map((i) => `${i} (|h| = ${format(scores[i], 3)})`).join(', ')}`);
-  if (!ctx.visible || k > 12) return verdict;
+  if (!ctx.visible) return verdict;
   return drawFigures(verdict, () => [
     imageGrid(`The ${k} test images that drive ${layerName} unit ${unit} of ${model.name.replace(/_/g, '-')} hardest`, ctx.output.map((i) => picture(images, i)), {
-      columns: Math.min(k, 9),
+      columns: k,
       scale: 3,
       range: [0, 1],
       caption: `Your list, largest |h| first: ${ctx.output.map((i) => format(scores[i], 3)).join(', ')}.`,
@@ -165,21 +169,22 @@ function checkTop(ctx: CheckContext<TopArgs, number[]>): Verdict {
   ]);
 }
 
+/** `output` is a top-k list by the mistake's scores and not one by the right scores (so the two differ here). */
+export function rankedLike(wrong: number[], right: number[], output: number[], k: number): boolean {
+  return topKProblem(wrong, output, k) === undefined && topKProblem(right, output, k) !== undefined;
+}
+
 /** The answer is the top k by signed h, which on this case is not the top k by |h|. */
 function isSigned(ctx: CheckContext<TopArgs, number[]>): boolean {
   const [model, layerName, unit, images, k] = ctx.args;
-  const signed = unitValues(model, layerName, unit, images);
-  const never = () => false;
-  return topKProblem(signed, ctx.output, k, never) === undefined && topKProblem(scoresOf(ctx.args), ctx.output, k, never) !== undefined;
+  return rankedLike(unitValues(model, layerName, unit, images), scoresOf(ctx.args), ctx.output, k);
 }
 
 /** The answer is the top k by the channels-first mistake's |h|, which on this case is not the top k by the channel's mean. */
 function isChannelsFirst(ctx: CheckContext<TopArgs, number[]>): boolean {
   const [model, layerName, unit, images, k] = ctx.args;
   const wrong = channelsFirstValues(model, layerName, unit, images);
-  if (wrong === undefined) return false;
-  const never = () => false;
-  return topKProblem(wrong.map(Math.abs), ctx.output, k, never) === undefined && topKProblem(scoresOf(ctx.args), ctx.output, k, never) !== undefined;
+  return wrong !== undefined && rankedLike(wrong.map(Math.abs), scoresOf(ctx.args), ctx.output, k);
 }
 
 // activationMaximization
@@ -220,6 +225,8 @@ function shapeProblem(output: X, label: string): Verdict | undefined {
 function checkStart(start: X): Verdict {
   const { min, max, mean, std } = pixelStats(start);
   return invariant(
+    // No float32 pixel, mean or deviation lies exactly on one of these bounds.
+    // Stryker disable next-line EqualityOperator: see above
     min >= 0 && max < 0.1 + RANGE_SLACK && Math.abs(mean - 0.05) <= 0.01 && std >= 0.02,
     `with steps = 0 your function should return its starting image, pixels drawn uniformly from [0, 0.1); yours range over [${format(min)}, ${format(max)}] with mean ${format(mean)} and standard deviation ${format(std)} (uniform [0, 0.1) gives 0.05 and 0.029)`,
   );
@@ -233,6 +240,7 @@ function checkAscent(ctx: CheckContext<AscentArgs, X>): Verdict {
   const start = checkStart(startCall.output);
   if (start.score < 1) return start;
   const { min, max } = pixelStats(finalCall.output);
+  // Stryker disable next-line EqualityOperator: no float32 pixel is exactly 1e-6 outside [0, 1]
   if (min < -RANGE_SLACK || max > 1 + RANGE_SLACK) return fail(`your image has pixels from ${format(min)} to ${format(max)}; every pixel must stay in [0, 1]`);
   const [begun, reached] = [startCall.output, finalCall.output].map((x) => objectiveValues(model, layerName, unit, options.l2, x)[0]);
   const runs = calibrationRuns(model, layerName, unit, options);
@@ -242,6 +250,7 @@ function checkAscent(ctx: CheckContext<AscentArgs, X>): Verdict {
   const verdict = allOf([
     invariant(reached > begun, `${what}, not above its value at your starting image (${format(begun)}): ${options.steps} steps of gradient ascent must raise it`),
     invariant(
+      // Stryker disable next-line EqualityOperator: J is never exactly 0.9 of the lowest run
       reached >= SHARE_OF_LOWEST * lowest,
       `${what}; the reference's runs from ${CALIBRATION_RUNS} seeds reach ${format(lowest)} to ${format(Math.max(...runs))}, and at least ${SHARE_OF_LOWEST} × ${format(lowest)} = ${format(SHARE_OF_LOWEST * lowest)} is required`,
     ),
@@ -266,6 +275,7 @@ const chunk = (flat: number[]): number[][] => Array.from({ length: SIDE }, (_, r
 /** Pixels outside [0, 1]: the ascent did not clip. */
 function isUnclipped(ctx: CheckContext<AscentArgs, X>): boolean {
   const { min, max } = pixelStats(ctx.calls[1].output);
+  // Stryker disable next-line EqualityOperator: no float32 pixel is exactly 1e-6 outside [0, 1]
   return min < -RANGE_SLACK || max > 1 + RANGE_SLACK;
 }
 
@@ -276,7 +286,8 @@ function isUnclipped(ctx: CheckContext<AscentArgs, X>): boolean {
 function isDescent(ctx: CheckContext<AscentArgs, X>): boolean {
   const [startCall, finalCall] = ctx.calls;
   const [model, layerName, unit, options] = finalCall.args;
-  if (startCall.output.shape.join() !== IMAGE_SHAPE.join() || finalCall.output.shape.join() !== IMAGE_SHAPE.join()) return false;
+  // (A final image of another shape is never close to the replay below.)
+  if (startCall.output.shape.join() !== IMAGE_SHAPE.join()) return false;
   return tf.tidy(() => {
     const down = ascend(model, layerName, unit, options, startCall.output, -1);
     const close = allClose(finalCall.output.arraySync(), down.arraySync(), { atol: 1e-3, rtol: 0 }).score === 1;

@@ -79,24 +79,32 @@ export const TOP_TIE = 1e-5;
  * to the lower index), or undefined when nothing is. Near-ties may go either way; exact ties
  * that every correct implementation reproduces — `sure(i, j)` — must follow the tie rule.
  */
-export function topKProblem(scores: number[], output: number[], k: number, sure: (i: number, j: number) => boolean): string | undefined {
+// Stryker disable next-line ArrowFunction: a `sure` that returns undefined is as false
+export function topKProblem(scores: number[], output: number[], k: number, sure: (i: number, j: number) => boolean = () => false): string | undefined {
   if (output.length !== k) return `you returned ${output.length} indices; k = ${k}`;
   const bad = output.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= scores.length);
   if (bad >= 0) return `entry ${bad} is ${output[bad]}, not the index of one of the ${scores.length} images (0 … ${scores.length - 1})`;
   const repeated = output.findIndex((i, p) => output.indexOf(i) !== p);
+  // Stryker disable next-line EqualityOperator: entry 0 is always its value's first occurrence, so `repeated` is never 0
   if (repeated >= 0) return `image ${output[repeated]} appears twice (entries ${output.indexOf(output[repeated])} and ${repeated}); the k images must be different`;
   const tie = TOP_TIE * Math.max(...scores.map(Math.abs));
   const show = (i: number) => `image ${i} (|h| = ${scores[i].toPrecision(6)})`;
+  // With p or q = k, output[k] is undefined: no comparison with it is true, so < and ≤ agree.
+  // Stryker disable next-line EqualityOperator: see above
   for (let p = 0; p < k; p++) {
+    // Stryker disable next-line EqualityOperator: see above
     for (let q = p + 1; q < k; q++) {
       const [a, b] = [output[p], output[q]];
       if (scores[b] > scores[a] + tie) return `entry ${p} is ${show(a)}, but entry ${q}, ${show(b)}, is larger: largest first`;
+      // Stryker disable next-line EqualityOperator: the entries are distinct (checked above), so a ≠ b
       if (scores[a] === scores[b] && a > b && sure(a, b)) return `entries ${p} and ${q} are ${show(a)} and image ${b}, tied exactly: ties go to the LOWER index first`;
     }
   }
   const chosen = new Set(output);
+  // Stryker disable next-line EqualityOperator: scores[scores.length] is undefined, and no comparison with it is true
   for (let i = 0; i < scores.length; i++) {
     if (chosen.has(i)) continue;
+    // Stryker disable next-line EqualityOperator: i is left out and j is in the list, so i ≠ j
     const beaten = output.find((j) => scores[i] > scores[j] + tie || (scores[i] === scores[j] && i < j && sure(i, j)));
     if (beaten !== undefined) {
       const why = scores[i] === scores[beaten] ? ', with the lower index' : '';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import assignment from '../../assignments/understanding-layers/assignment.ts';
+import assignment, { rankedLike } from '../../assignments/understanding-layers/assignment.ts';
 import {
   activationsOf,
   ascend,
@@ -33,6 +33,7 @@ import * as topSigned from '../../assignments/understanding-layers/mistakes/top-
 import * as reference from '../../solutions/understanding-layers/understand.ts';
 import type { AnyFunction, CheckContext, ProblemSpec } from '../src/assignment/define.ts';
 import { caseContext } from '../src/cases/calls.ts';
+import { PNG } from 'pngjs';
 import { createRng } from '../src/cases/rng.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
@@ -114,6 +115,12 @@ function firing(name: string, ctx: Ctx): string[] {
 
 function implOf(impl: string): Partial<Impl> {
   return IMPLEMENTATIONS[impl] ?? MISTAKES[impl];
+}
+
+/** Width and height of a PNG figure. */
+function pngSize(figure: { data: string }): [number, number] {
+  const png = PNG.sync.read(Buffer.from(figure.data, 'base64'));
+  return [png.width, png.height];
 }
 
 beforeAll(async () => {
@@ -202,12 +209,34 @@ describe('layerActivations', () => {
     }
   });
 
+  it('states its tolerance relative to the largest activation: the code layer (|a| up to ~10) moved by 0.5 of it passes, by 3 fails', async () => {
+    const [[model, layer, x]] = caseArgs('layerActivations', 2, 'a') as Array<[tf.LayersModel, string, tf.Tensor4D]>;
+    const code = activationsOf(model, layer, x);
+    const scale = code.abs().max().dataSync()[0];
+    expect(scale).toBeGreaterThan(3);
+    expect((await verdictFor('layerActivations', 2, 'a', [code.add(0.5e-4 * scale)])).score).toBe(1);
+    expect((await verdictFor('layerActivations', 2, 'a', [code.add(3e-4 * scale)])).score).toBe(0);
+  });
+
   it('draws the first layer\'s filters and the student\'s feature maps on the visible conv1 case only', async () => {
     const visible = await verdictOf('layerActivations', 0, 'a', 'reference', reference.layerActivations, true);
-    expect(visible.figures?.map((f) => [f.title, f.mediaType])).toEqual([
-      ['The 32 filters of digits-cnn\'s first layer', 'image/png'],
-      ['Your conv1 activations for the first image', 'image/png'],
+    expect(visible.figures?.map((f) => [f.title, f.mediaType, pngSize(f)])).toEqual([
+      ['The 32 filters of digits-cnn\'s first layer', 'image/png', [8 * 36 + 9 * 2, 4 * 36 + 5 * 2]],
+      ['Your conv1 activations for the first image', 'image/png', [11 * 52 + 12 * 2, 3 * 52 + 4 * 2]],
     ]);
+    expect(visible.figures?.map((f) => f.caption)).toEqual([
+      'Each 3 × 3 kernel on its own scale, most negative weight black, most positive white: oriented edges, strokes and blobs. Every unit of conv1 is one of these slid across the image.',
+      'First the image (its central 26 × 26 pixels), then its 32 feature maps, each on its own scale: where each filter responds.',
+    ]);
+    // The first picture is the digit itself (its central pixels), on its own grey scale.
+    const [model, , x] = caseArgs('layerActivations', 0, 'a')[0] as [tf.LayersModel, string, tf.Tensor4D];
+    expect(model.name).toBe('digits_cnn');
+    expect(picture(x, 0)[14].some((v) => v > 0.5)).toBe(true);
+    // A failing answer on the visible conv1 case draws nothing.
+    const [output] = outputsOf('layerActivations', 0, 'a', 'reference', (a) => reference.layerActivations(...(a as Parameters<Impl['layerActivations']>)));
+    const failing = await problemOf('layerActivations').check(contextFor('layerActivations', 0, 'a', [(output as tf.Tensor).transpose([0, 2, 1, 3])], true));
+    expect(failing.score).toBe(0);
+    expect(failing.figures).toBeUndefined();
     expect((await verdictOf('layerActivations', 1, 'a', 'reference', reference.layerActivations, true)).figures).toBeUndefined();
     expect((await verdictOf('layerActivations', 0, 'a', 'reference', reference.layerActivations, false)).figures).toBeUndefined();
   });
@@ -253,10 +282,27 @@ describe('the top-k rule', () => {
   });
 
   it('measures near-ties against the largest score, not each pair', () => {
-    const small = [1, 1e-6, 2e-6];
+    const small = [10, 1e-6, 2e-6];
     expect(topKProblem(small, [0, 1], 2, never)).toBeUndefined();
-    expect(topKProblem([1, 0.5, 0.5 + 2e-5], [0, 1], 2, never)).toMatch(/left out image 2/);
-    expect(topKProblem([1, 0.5, 0.5 + 0.5e-5], [0, 1], 2, never)).toBeUndefined();
+    expect(topKProblem([10, 5, 5 + 2e-4], [0, 1], 2, never)).toMatch(/left out image 2/);
+    expect(topKProblem([10, 5, 5 + 0.5e-4], [0, 1], 2, never)).toBeUndefined();
+    // Without sure ties given, no exact tie is.
+    expect(topKProblem([1, 1], [1, 0], 2)).toBeUndefined();
+    expect(topKProblem([1, 1, 0.5], [1], 1)).toBeUndefined();
+  });
+
+  it('says so when the first entry is not an image', () => {
+    expect(topKProblem(scores, [9, 1], 2, never)).toBe('entry 0 is 9, not the index of one of the 8 images (0 … 7)');
+  });
+
+  it('tells a mistake\'s ranking only where it is one and the right one is not', () => {
+    const right = [3, 2, 1];
+    const wrong = [1, 2, 3];
+    expect(rankedLike(wrong, right, [2, 1], 2)).toBe(true);
+    expect(rankedLike(wrong, right, [0, 1], 2)).toBe(false);
+    expect(rankedLike(wrong, right, [1, 0], 2)).toBe(false);
+    // Where both rankings agree, the answer is right: no hint.
+    expect(rankedLike([3, 2, 0], right, [0, 1], 2)).toBe(false);
   });
 
   it('counts as sure ties identical images and exact zeros, nothing else', () => {
@@ -310,12 +356,18 @@ describe('topActivatingInputs', () => {
     expect((await verdictFor('topActivatingInputs', 2, 'a', [[...top].reverse()])).score).toBe(0);
   });
 
-  it('draws the student\'s top images on visible cases with k ≤ 12', async () => {
+  it('draws the student\'s top images in one row on visible cases, with their |h| in the caption', async () => {
     const verdict = await verdictOf('topActivatingInputs', 0, 'a', 'reference', reference.topActivatingInputs, true);
-    expect(verdict.figures?.map((f) => f.mediaType)).toEqual(['image/png']);
+    expect(verdict.figures?.map((f) => [f.mediaType, pngSize(f)])).toEqual([['image/png', [9 * 84 + 10 * 2, 84 + 2 * 2]]]);
     expect(verdict.figures?.[0].title).toMatch(/^The 9 test images that drive conv2 unit \d+ of digits-cnn hardest$/);
     expect(verdict.message).toMatch(/^your top 9: \d+ \(\|h\| = 0\.\d+\), /);
-    expect((await verdictOf('topActivatingInputs', 5, 'a', 'reference', reference.topActivatingInputs, true)).figures).toBeUndefined();
+    const [[model, layer, unit, x]] = caseArgs('topActivatingInputs', 0, 'a') as Array<[tf.LayersModel, string, number, tf.Tensor4D]>;
+    const h = unitValues(model, layer, unit, x);
+    const [top] = outputsOf('topActivatingInputs', 0, 'a', 'reference', (a) => reference.topActivatingInputs(...(a as Parameters<Impl['topActivatingInputs']>))) as number[][];
+    expect(verdict.figures?.[0].caption).toBe(`Your list, largest |h| first: ${top.map((i) => Math.abs(h[i]).toPrecision(3)).join(', ')}.`);
+    const ties = await verdictOf('topActivatingInputs', 2, 'a', 'reference', reference.topActivatingInputs, true);
+    expect(ties.figures?.map(pngSize)).toEqual([[10 * 84 + 11 * 2, 88]]);
+    expect((await verdictOf('topActivatingInputs', 0, 'a', 'reference', reference.topActivatingInputs, false)).figures).toBeUndefined();
   });
 
   it('gives each mistake its own hint only, on the cases where it differs', async () => {
@@ -344,6 +396,101 @@ describe('topActivatingInputs', () => {
   });
 });
 
+describe('the cases', () => {
+  it('are the ones the handout and docs/datasets.md describe: names, visibility, weights and who is checked for', () => {
+    const table = assignment.problems.map((p) => [p.export, p.points, p.cases.map((c) => [c.name, c.visibility ?? 'visible', c.checkStudents ?? 50, c.exact ?? false])]);
+    expect(table).toEqual([
+      [
+        'layerActivations',
+        10,
+        [
+          ['digits-cnn, conv1, 8 test images (26 × 26 × 32 numbers each)', 'visible', 50, false],
+          ['digits-cnn, features (the layer before the classifier), 16 test images', 'visible', 50, false],
+          ['the encoder e of digits-dae32, code, 16 test images', 'visible', 50, false],
+          ['digits04-cnn, conv2, 10 test images', 'hidden', 50, false],
+          ['digits-cnn, pool1, 6 test images', 'hidden', 50, false],
+        ],
+      ],
+      [
+        'topActivatingInputs',
+        16,
+        [
+          ['digits-cnn, conv2, a unit drawn for you, 200 test images, k = 9', 'visible', 5, true],
+          ['the encoder e of digits-dae32, code (signed), a unit drawn for you, 200 test images, k = 9', 'visible', 5, true],
+          ['digits-cnn, conv1, a unit drawn for you, 20 test images each given twice, k = 10: exact ties', 'visible', 50, true],
+          ['digits-cnn, features, a unit drawn for you, 300 test images, k = 9', 'hidden', 5, true],
+          ['digits04-cnn, conv1, a unit drawn for you, 150 test images, k = 5', 'hidden', 50, true],
+          ['digits-cnn, features, a unit that is zero on most of 60 test images; k larger than the rest', 'hidden', 50, true],
+        ],
+      ],
+      [
+        'activationMaximization',
+        24,
+        [
+          ['digits-cnn, conv1, a unit drawn for you; 100 steps of 100, l2 = 1e-4 (steps = 0 first)', 'visible', 5, false],
+          ['the encoder e of digits-dae32, code, a unit drawn for you; 50 steps of 3, l2 = 1e-4 (steps = 0 first)', 'visible', 5, false],
+          ['digits04-cnn, conv1, a unit drawn for you; 100 steps of 100, l2 = 1e-4 (steps = 0 first)', 'hidden', 5, false],
+        ],
+      ],
+    ]);
+  });
+
+  it('give every problem the networks, layers, image counts and k their names say', () => {
+    const described = (a: unknown): unknown => (a instanceof tf.LayersModel ? a.name : a instanceof tf.Tensor ? a.shape : typeof a === 'object' ? { ...(a as object), seed: 'drawn' } : a);
+    const shapes = (name: string): unknown[][][] => problemOf(name).cases.map((_, index) => caseArgs(name, index, 'a').map((args) => args.map(described)));
+    expect(shapes('layerActivations').map(([[model, layer, x]]) => [model, layer, x])).toEqual([
+      ['digits_cnn', 'conv1', [8, 28, 28, 1]],
+      ['digits_cnn', 'features', [16, 28, 28, 1]],
+      ['encoder', 'code', [16, 28, 28, 1]],
+      ['digits04_cnn', 'conv2', [10, 28, 28, 1]],
+      ['digits_cnn', 'pool1', [6, 28, 28, 1]],
+    ]);
+    expect(shapes('topActivatingInputs').map(([[model, layer, , x, k]]) => [model, layer, x, k])).toEqual([
+      ['digits_cnn', 'conv2', [200, 28, 28, 1], 9],
+      ['encoder', 'code', [200, 28, 28, 1], 9],
+      ['digits_cnn', 'conv1', [40, 28, 28, 1], 10],
+      ['digits_cnn', 'features', [300, 28, 28, 1], 9],
+      ['digits04_cnn', 'conv1', [150, 28, 28, 1], 5],
+      ['digits_cnn', 'features', [60, 28, 28, 1], expect.any(Number)],
+    ]);
+    expect(shapes('activationMaximization').map((calls) => calls.map(([model, layer, , options]) => [model, layer, options]))).toEqual([
+      [['digits_cnn', 'conv1', { steps: 0, learningRate: 100, l2: 1e-4, seed: 'drawn' }], ['digits_cnn', 'conv1', { steps: 100, learningRate: 100, l2: 1e-4, seed: 'drawn' }]],
+      [['encoder', 'code', { steps: 0, learningRate: 3, l2: 1e-4, seed: 'drawn' }], ['encoder', 'code', { steps: 50, learningRate: 3, l2: 1e-4, seed: 'drawn' }]],
+      [['digits04_cnn', 'conv1', { steps: 0, learningRate: 100, l2: 1e-4, seed: 'drawn' }], ['digits04_cnn', 'conv1', { steps: 100, learningRate: 100, l2: 1e-4, seed: 'drawn' }]],
+    ]);
+  });
+
+  it('draws units from their ranges and the measured lists, and one seed for both calls of an ascent', () => {
+    const units = (name: string, index: number) => Array.from({ length: 40 }, (_, i) => (problemOf(name).cases[index].calls ?? ((rng, v) => [problemOf(name).cases[index].args!(rng, v)]))(createRng(`u${i}`), {}).map((args) => args[2] as number));
+    const ascents: Array<[number, number[]]> = [[0, [12, 21, 30, 31]], [1, [1, 4, 10, 12, 16, 17, 23, 25, 28]], [2, [1, 23, 29]]];
+    for (const [index, list] of ascents) {
+      const drawn = units('activationMaximization', index);
+      expect(new Set(drawn.flat())).toEqual(new Set(list));
+      expect(drawn.every(([a, b]) => a === b)).toBe(true);
+      const seeds = Array.from({ length: 5 }, (_, i) => (problemOf('activationMaximization').cases[index].calls!(createRng(`s${i}`), {}) as Array<[unknown, unknown, unknown, { seed: number }]>).map((call) => call[3].seed));
+      expect(seeds.every(([a, b]) => a === b && Number.isInteger(a) && a >= 0 && a < 2 ** 31)).toBe(true);
+      expect(new Set(seeds.map(([a]) => a)).size).toBe(5);
+    }
+    // Ranges: conv2 units 0–10 (below the map's height 11, where the channels-first mistake reads a row), conv1 of digits04-cnn 0–25.
+    for (const [index, low, high] of [[0, 0, 10], [4, 0, 25]] as const) {
+      const drawn = units('topActivatingInputs', index).flat();
+      expect(Math.min(...drawn)).toBe(low);
+      expect(Math.max(...drawn)).toBe(high);
+    }
+  });
+
+  it('picks a mostly-zero features unit with k six past its last nonzero image, and a code unit with negative h among its top', () => {
+    for (const seed of ['a', 'b', 'c', 'd']) {
+      const [[model, layer, unit, x, k]] = caseArgs('topActivatingInputs', 5, seed) as Array<[tf.LayersModel, string, number, tf.Tensor4D, number]>;
+      const h = unitValues(model, layer, unit, x);
+      const nonzero = h.filter((v) => v !== 0).length;
+      expect(nonzero).toBeGreaterThanOrEqual(2);
+      expect(nonzero).toBeLessThanOrEqual(15);
+      expect(k).toBe(nonzero + 6);
+    }
+  });
+});
+
 describe('activationMaximization', () => {
   it('passes the reference and both alternatives on every case', async () => {
     for (const index of [0, 1, 2]) {
@@ -356,16 +503,18 @@ describe('activationMaximization', () => {
   });
 
   it('calibrates with the reference\'s own runs from the seeds 1 … 10, batched', () => {
+    // Options no case uses, so this test computes the runs itself (they are cached per process).
     const model = network('digits-dae32');
-    const options = { steps: 50, learningRate: 3, l2: 1e-4 };
+    const options = { steps: 20, learningRate: 3, l2: 1e-4 };
     const runs = calibrationRuns(model, 'code', 12, options);
     expect(runs).toHaveLength(CALIBRATION_RUNS);
     expect(calibrationRuns(model, 'code', 12, options)).toBe(runs);
     for (const seed of [1, 4, 10]) {
       const x = reference.activationMaximization(model, 'code', 12, { ...options, seed });
-      expect(objectiveValues(model, 'code', 12, options.l2, x)[0]).toBeCloseTo(runs[seed - 1], 3);
+      expect(objectiveValues(model, 'code', 12, options.l2, x)[0]).toBeCloseTo(runs[seed - 1], 4);
       x.dispose();
     }
+    expect(new Set(runs).size).toBe(CALIBRATION_RUNS);
     const start = reference.activationMaximization(model, 'code', 12, { ...options, steps: 0, seed: 7 });
     expect(Array.from(start.dataSync())).toEqual(Array.from(seededStart(7)));
     start.dispose();
@@ -425,6 +574,60 @@ describe('activationMaximization', () => {
     expect(finalArgs[3].steps).toBe(50);
   });
 
+  it('checks the start one property at a time: inside [0, 0.1) (a pixel may be 0, or 0.1 in float32), mean near 0.05, spread out', async () => {
+    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const pixels = Array.from((start as tf.Tensor).dataSync());
+    const withPixel = (value: number) => tf.tensor4d(pixels.map((v, i) => (i === 300 ? value : v)), [1, 28, 28, 1]);
+    // Three quarters at 0.099, a quarter at 0: inside, spread out (0.043), but a mean of 0.074.
+    const lopsided = tf.tensor4d(pixels.map((_, i) => (i % 4 === 0 ? 0 : 0.099)), [1, 28, 28, 1]);
+    const cases: Array<[tf.Tensor, number]> = [[withPixel(-0.01), 0], [withPixel(0.2), 0], [lopsided, 0], [withPixel(0), 1], [withPixel(Math.fround(0.1)), 1]];
+    for (const [image, score] of cases) expect((await verdictFor('activationMaximization', 1, 'a', [image, final])).score).toBe(score);
+  });
+
+  it('states the reference\'s runs and the bar in its messages', async () => {
+    const [, [model, layer, unit, options]] = caseArgs('activationMaximization', 1, 'a') as Array<[tf.LayersModel, string, number, { steps: number; learningRate: number; l2: number }]>;
+    const runs = calibrationRuns(model, layer, unit, options);
+    const [low, high] = [Math.min(...runs), Math.max(...runs)];
+    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const reached = objectiveValues(model, layer, unit, options.l2, final as tf.Tensor)[0];
+    const begun = objectiveValues(model, layer, unit, options.l2, start as tf.Tensor)[0];
+    const best = bestTestImage(model, layer, unit, options.l2).value;
+    const f = (v: number) => v.toPrecision(4);
+    const passed = await verdictFor('activationMaximization', 1, 'a', [start, final]);
+    expect(passed.message).toBe(`|h| − (l2/2)·‖x‖² at your image is ${f(reached)} (from ${f(begun)} at your start); the reference's 10 runs: ${f(low)} to ${f(high)}; the best of 500 test images: ${f(best)}`);
+    const low7 = await verdictFor('activationMaximization', 1, 'a', [start, tf.mul(final as tf.Tensor, 0.7)]);
+    expect(low7.message).toContain(`the reference's runs from 10 seeds reach ${f(low)} to ${f(high)}, and at least 0.9 × ${f(low)} = ${f(0.9 * low)} is required`);
+  });
+
+  it('requires more than the best test image, which a unit maximised by a black image tells apart', async () => {
+    // digits-cnn's conv1 unit 7 (a positive bias) is highest on the black image: its best test
+    // image is within 0.9 of the calibration runs, so only that invariant rejects the image itself.
+    const model = network('digits-cnn');
+    const options = { steps: 30, learningRate: 100, l2: 1e-4 };
+    const best = bestTestImage(model, 'conv1', 7, options.l2);
+    expect(best.value).toBeGreaterThan(0.9 * Math.min(...calibrationRuns(model, 'conv1', 7, options)));
+    const start = tf.tensor4d(seededStart(5), [1, 28, 28, 1]);
+    const image = tf.tensor4d(best.image, [1, 28, 28, 1]);
+    const args = (steps: number) => [model, 'conv1', 7, { ...options, steps, seed: 5 }];
+    const ctx = caseContext([{ args: args(0), output: start, expected: start }, { args: args(30), output: image, expected: image }], 'unit 7', false, 'a');
+    const verdict = await problemOf('activationMaximization').check(ctx);
+    expect(verdict.score).toBe(0);
+    expect(verdict.message).toBe(`|h| − (l2/2)·‖x‖² at your image is ${best.value.toPrecision(4)}, not above its value on the best of 500 test images (${best.value.toPrecision(4)})`);
+    tf.dispose([start, image]);
+  });
+
+  it('frees its calibration tensors, and computes them from the seeds 1 … 10', () => {
+    const model = network('digits-dae32');
+    const options = { steps: 3, learningRate: 3, l2: 1e-4 };
+    const before = tf.memory().numTensors;
+    const runs = calibrationRuns(model, 'code', 5, options);
+    expect(tf.memory().numTensors).toBe(before);
+    const starts = tf.tensor4d(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((seed) => Array.from(seededStart(seed)))), [10, 28, 28, 1]);
+    const ends = ascend(model, 'code', 5, options, starts);
+    expect(runs).toEqual(objectiveValues(model, 'code', 5, options.l2, ends));
+    tf.dispose([starts, ends]);
+  });
+
   it('pins the bar at 0.9 of the lowest calibration run', async () => {
     const [, [model, layer, unit, options]] = caseArgs('activationMaximization', 1, 'a') as Array<[tf.LayersModel, string, number, { steps: number; learningRate: number; l2: number }]>;
     const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
@@ -446,8 +649,10 @@ describe('activationMaximization', () => {
 
   it('shows the start, the result and the best test image on visible cases', async () => {
     const verdict = await verdictOf('activationMaximization', 0, 'a', 'reference', reference.activationMaximization, true);
-    expect(verdict.figures?.map((f) => f.mediaType)).toEqual(['image/png']);
+    expect(verdict.figures?.map((f) => [f.mediaType, pngSize(f)])).toEqual([['image/png', [3 * 112 + 4 * 2, 112 + 2 * 2]]]);
     expect(verdict.figures?.[0].title).toMatch(/^What conv1 unit (12|21|30|31) of digits-cnn responds to most$/);
+    expect(verdict.figures?.[0].caption).toMatch(/^Your start, your image after 100 steps \(objective 0\.\d+\), and the best of 500 test images \(0\.0\d+\)\.$/);
+    expect((await verdictOf('activationMaximization', 0, 'a', 'reference', reference.activationMaximization, false)).figures).toBeUndefined();
   });
 
   it('gives no clip and descent their own hints only', async () => {
@@ -461,6 +666,31 @@ describe('activationMaximization', () => {
     for (const impl of ['reference', 'loops', 'tensors']) {
       expect(firing('activationMaximization', contextOf('activationMaximization', 0, 'a', impl, implOf(impl).activationMaximization!))).toEqual([]);
     }
+  });
+
+  it('calls pixels outside [0, 1] on either side unclipped, and stays silent on shapes it cannot replay', async () => {
+    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const f = final as tf.Tensor4D;
+    for (const [output, ids] of [[f.sub(0.5), ['ascent-no-clip']], [f.mul(1.5), ['ascent-no-clip']], [f.reshape([28, 28, 1, 1]), []]] as const) {
+      const ctx = contextFor('activationMaximization', 1, 'a', [start, output]);
+      expect((await problemOf('activationMaximization').check(ctx)).score).toBe(0);
+      expect(firing('activationMaximization', ctx)).toEqual(ids);
+    }
+    const flat = contextFor('activationMaximization', 1, 'a', [(start as tf.Tensor).reshape([1, 784]), final]);
+    expect(firing('activationMaximization', flat)).toEqual([]);
+  });
+
+  it('recognises descent within 1e-3 a pixel, and only where it ends below the start', () => {
+    const [start] = outputsOf('activationMaximization', 0, 'a', 'ascent-descends', (a) => ascentDescends.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [, down] = outputsOf('activationMaximization', 0, 'a', 'ascent-descends', (a) => ascentDescends.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const nudged = (by: number) => tf.tidy(() => tf.clipByValue(tf.add(down as tf.Tensor, tf.mul(by, tf.sign(tf.sub(0.5, down as tf.Tensor)))), 0, 1));
+    expect(firing('activationMaximization', contextFor('activationMaximization', 0, 'a', [start, nudged(0.5e-3)]))).toEqual(['ascent-descends']);
+    expect(firing('activationMaximization', contextFor('activationMaximization', 0, 'a', [start, nudged(2e-3)]))).toEqual([]);
+    // With no steps, descent is the start itself: not below it, so no hint.
+    const [[model, layer, unit, options]] = caseArgs('activationMaximization', 0, 'a') as Array<[tf.LayersModel, string, number, { steps: number }]>;
+    const still = [model, layer, unit, { ...options, steps: 0 }];
+    const ctx = caseContext([{ args: still, output: start, expected: start }, { args: still, output: start, expected: start }], 'no steps', false, 'a');
+    expect(firing('activationMaximization', ctx)).toEqual([]);
   });
 
   it('does not call a climb that merely stalls descent', () => {
