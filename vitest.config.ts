@@ -18,6 +18,8 @@ export const SLOWEST_FIRST = [
   'grader/test/assignment-checks.test.ts', // 41 s
   'grader/test/tensor-grade.test.ts', // 38 s
   'grader/test/adversarial-alternatives.test.ts', // 30 s
+  'grader/test/understanding-layers-checks.test.ts', // 24 s alone, 2026-12-01 (not yet measured in CI)
+  'grader/test/understanding-layers-alternatives.test.ts', // 26 s with the checks beside it (not yet measured in CI)
   'grader/test/text-embeddings-students.test.ts', // 29 s
   'grader/test/selftest.test.ts', // 26 s
   'grader/test/grade.test.ts', // 26 s
