@@ -1,9 +1,9 @@
 import { loadAssignment } from '../assignment/load.ts';
 import { gradeSubmission } from '../run/grade.ts';
 import { formatDuration } from '../report/format.ts';
+import { BENCH_GRADINGS } from './list.ts';
 
-/** The assignments the grading section times, one after the other in this process. */
-export const BENCH_GRADINGS = ['pca', 'adversarial', 'autoencoders', 'transfer', 'understanding-layers'];
+export { BENCH_GRADINGS };
 
 /**
  * The grading section of `npm run bench`: one whole run of each assignment against its
