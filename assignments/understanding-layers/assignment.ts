@@ -52,7 +52,7 @@ function activationCase(name: Network, layerName: string, count: number) {
 function sameActivations(output: tf.Tensor, expected: tf.Tensor, what: string): Verdict {
   if (output.shape.join() !== expected.shape.join()) return fail(`${what} have shape [${output.shape.join(', ')}]; the layer's output for these images has shape [${expected.shape.join(', ')}]`);
   const want = expected.arraySync() as number[];
-  const scale = expected.abs().max().dataSync()[0];
+  const scale = tf.tidy(() => expected.abs().max().dataSync()[0]);
   return allClose(output.arraySync(), want, { name: what, rtol: ACTIVATION_TOLERANCE, atol: ACTIVATION_TOLERANCE * scale });
 }
 
@@ -83,7 +83,7 @@ function filterPicture(model: Model): Figure {
 /** Image 0 of the case and the 32 maps of the student's conv1 activations for it. */
 function featureMaps(output: tf.Tensor, images: X): Figure {
   const [, height, width, channels] = output.shape;
-  const a = (output.slice([0, 0, 0, 0], [1, height, width, channels]).arraySync() as number[][][][])[0];
+  const a = tf.tidy(() => output.slice([0, 0, 0, 0], [1, height, width, channels]).arraySync() as number[][][][])[0];
   const maps = Array.from({ length: channels }, (_, c) => a.map((row) => row.map((v) => v[c])));
   const digit = picture(images, 0).map((row) => row.slice(1, 1 + width)).slice(1, 1 + height);
   return imageGrid('Your conv1 activations for the first image', [digit, ...maps], {

@@ -219,7 +219,11 @@ describe('layerActivations', () => {
   });
 
   it('draws the first layer\'s filters and the student\'s feature maps on the visible conv1 case only', async () => {
+    await verdictOf('layerActivations', 0, 'a', 'reference', reference.layerActivations, true);
+    const before = tf.memory().numTensors;
     const visible = await verdictOf('layerActivations', 0, 'a', 'reference', reference.layerActivations, true);
+    // The check and its pictures free what they make.
+    expect(tf.memory().numTensors).toBe(before);
     expect(visible.figures?.map((f) => [f.title, f.mediaType, pngSize(f)])).toEqual([
       ['The 32 filters of digits-cnn\'s first layer', 'image/png', [8 * 36 + 9 * 2, 4 * 36 + 5 * 2]],
       ['Your conv1 activations for the first image', 'image/png', [11 * 52 + 12 * 2, 3 * 52 + 4 * 2]],
