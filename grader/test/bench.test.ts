@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { runBatchBench } from '../src/bench/batch.ts';
 import { runBench } from '../src/bench/bench.ts';
-import { runGradingBench } from '../src/bench/grading.ts';
+import { BENCH_GRADINGS, runGradingBench } from '../src/bench/grading.ts';
 import { runSvdBench } from '../src/bench/svd.ts';
 import { formatMs, median } from '../src/bench/stats.ts';
 import { PROJECT_ROOT } from './helpers.ts';
@@ -77,5 +78,12 @@ describe('bench', () => {
     expect(text).toMatch(/ {2}slowest problems in the submission: \w+ [\d.]+ (ms|µs|s), \w+ /);
     expect(text.match(/^grading \(cnn-layers/gm)).toHaveLength(2);
     expect(text).toMatch(/\ngrading, whole runs relative to cnn-layers's: cnn-layers \d+\.\d\d×\n$/);
+  });
+
+  it('names in its help exactly the assignments it times', () => {
+    const help = spawnSync(process.execPath, ['bin/mlgrade.js', 'bench', '--help'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    const names = BENCH_GRADINGS.join(', ');
+    expect(help).toContain(`whole grading runs of ${names}, a batch`);
+    expect(help).toContain(`skip the timed grading runs (${names})`);
   });
 });
