@@ -85,12 +85,17 @@ function outputsOf(name: string, index: number, seed: string, impl: string, answ
   return found;
 }
 
+/** The reference's answers to every call of a case (remembered, like every implementation's). */
+function referenceOutputs(name: string, index: number, seed = 'a'): unknown[] {
+  return outputsOf(name, index, seed, 'reference', (a) => (reference[name as keyof Impl] as AnyFunction)(...a));
+}
+
 function contextFor(name: string, index: number, seed: string, outputs: unknown[], visible = false): Ctx {
   const records = caseArgs(name, index, seed).map((args, i) => ({
     args,
     output: outputs[i],
     get expected() {
-      return outputsOf(name, index, seed, 'reference', (a) => (reference[name as keyof Impl] as AnyFunction)(...a))[i];
+      return referenceOutputs(name, index, seed)[i];
     },
   }));
   return caseContext(records, problemOf(name).cases[index].name, visible, seed);
@@ -237,7 +242,7 @@ describe('layerActivations', () => {
     expect(model.name).toBe('digits_cnn');
     expect(picture(x, 0)[14].some((v) => v > 0.5)).toBe(true);
     // A failing answer on the visible conv1 case draws nothing.
-    const [output] = outputsOf('layerActivations', 0, 'a', 'reference', (a) => reference.layerActivations(...(a as Parameters<Impl['layerActivations']>)));
+    const [output] = referenceOutputs('layerActivations', 0);
     const failing = await problemOf('layerActivations').check(contextFor('layerActivations', 0, 'a', [(output as tf.Tensor).transpose([0, 2, 1, 3])], true));
     expect(failing.score).toBe(0);
     expect(failing.figures).toBeUndefined();
@@ -367,7 +372,7 @@ describe('topActivatingInputs', () => {
     expect(verdict.message).toMatch(/^your top 9: \d+ \(\|h\| = 0\.\d+\), /);
     const [[model, layer, unit, x]] = caseArgs('topActivatingInputs', 0, 'a') as Array<[tf.LayersModel, string, number, tf.Tensor4D]>;
     const h = unitValues(model, layer, unit, x);
-    const [top] = outputsOf('topActivatingInputs', 0, 'a', 'reference', (a) => reference.topActivatingInputs(...(a as Parameters<Impl['topActivatingInputs']>))) as number[][];
+    const [top] = referenceOutputs('topActivatingInputs', 0) as number[][];
     expect(verdict.figures?.[0].caption).toBe(`Your list, largest |h| first: ${top.map((i) => Math.abs(h[i]).toPrecision(3)).join(', ')}.`);
     const ties = await verdictOf('topActivatingInputs', 2, 'a', 'reference', reference.topActivatingInputs, true);
     expect(ties.figures?.map(pngSize)).toEqual([[10 * 84 + 11 * 2, 88]]);
@@ -555,7 +560,7 @@ describe('activationMaximization', () => {
 
   it('fails a start that is not uniform in [0, 0.1), a wrong shape, pixels outside [0, 1], no climb and too low a climb', async () => {
     const [startArgs, finalArgs] = caseArgs('activationMaximization', 1, 'a') as Array<[tf.LayersModel, string, number, { steps: number; learningRate: number; l2: number; seed: number }]>;
-    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as typeof startArgs)));
+    const [start, final] = referenceOutputs('activationMaximization', 1);
     const s = start as tf.Tensor4D;
     const f = final as tf.Tensor4D;
     const cases: Array<[unknown[], RegExp]> = [
@@ -579,7 +584,7 @@ describe('activationMaximization', () => {
   });
 
   it('checks the start one property at a time: inside [0, 0.1) (a pixel may be 0, or 0.1 in float32), mean near 0.05, spread out', async () => {
-    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start, final] = referenceOutputs('activationMaximization', 1);
     const pixels = Array.from((start as tf.Tensor).dataSync());
     const withPixel = (value: number) => tf.tensor4d(pixels.map((v, i) => (i === 300 ? value : v)), [1, 28, 28, 1]);
     // Three quarters at 0.099, a quarter at 0: inside, spread out (0.043), but a mean of 0.074.
@@ -592,7 +597,7 @@ describe('activationMaximization', () => {
     const [, [model, layer, unit, options]] = caseArgs('activationMaximization', 1, 'a') as Array<[tf.LayersModel, string, number, { steps: number; learningRate: number; l2: number }]>;
     const runs = calibrationRuns(model, layer, unit, options);
     const [low, high] = [Math.min(...runs), Math.max(...runs)];
-    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start, final] = referenceOutputs('activationMaximization', 1);
     const reached = objectiveValues(model, layer, unit, options.l2, final as tf.Tensor)[0];
     const begun = objectiveValues(model, layer, unit, options.l2, start as tf.Tensor)[0];
     const best = bestTestImage(model, layer, unit, options.l2).value;
@@ -634,7 +639,7 @@ describe('activationMaximization', () => {
 
   it('pins the bar at 0.9 of the lowest calibration run', async () => {
     const [, [model, layer, unit, options]] = caseArgs('activationMaximization', 1, 'a') as Array<[tf.LayersModel, string, number, { steps: number; learningRate: number; l2: number }]>;
-    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start, final] = referenceOutputs('activationMaximization', 1);
     const lowest = Math.min(...calibrationRuns(model, layer, unit, options));
     const reached = objectiveValues(model, layer, unit, options.l2, final as tf.Tensor)[0];
     // J is |h| − (l2/2)‖x‖²; scaling the code's linear response is not linear in x, so find a scale by bisection.
@@ -673,7 +678,7 @@ describe('activationMaximization', () => {
   });
 
   it('calls pixels outside [0, 1] on either side unclipped, and stays silent on shapes it cannot replay', async () => {
-    const [start, final] = outputsOf('activationMaximization', 1, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start, final] = referenceOutputs('activationMaximization', 1);
     const f = final as tf.Tensor4D;
     for (const [output, ids] of [[f.sub(0.5), ['ascent-no-clip']], [f.mul(1.5), ['ascent-no-clip']], [f.reshape([28, 28, 1, 1]), []]] as const) {
       const ctx = contextFor('activationMaximization', 1, 'a', [start, output]);
@@ -685,8 +690,7 @@ describe('activationMaximization', () => {
   });
 
   it('recognises descent within 1e-3 a pixel, and only where it ends below the start', () => {
-    const [start] = outputsOf('activationMaximization', 0, 'a', 'ascent-descends', (a) => ascentDescends.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
-    const [, down] = outputsOf('activationMaximization', 0, 'a', 'ascent-descends', (a) => ascentDescends.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start, down] = outputsOf('activationMaximization', 0, 'a', 'ascent-descends', (a) => ascentDescends.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
     const nudged = (by: number) => tf.tidy(() => tf.clipByValue(tf.add(down as tf.Tensor, tf.mul(by, tf.sign(tf.sub(0.5, down as tf.Tensor)))), 0, 1));
     expect(firing('activationMaximization', contextFor('activationMaximization', 0, 'a', [start, nudged(0.5e-3)]))).toEqual(['ascent-descends']);
     expect(firing('activationMaximization', contextFor('activationMaximization', 0, 'a', [start, nudged(2e-3)]))).toEqual([]);
@@ -699,7 +703,7 @@ describe('activationMaximization', () => {
 
   it('does not call a climb that merely stalls descent', () => {
     // An answer equal to the start: not what descent reaches from it.
-    const [start] = outputsOf('activationMaximization', 0, 'a', 'reference', (a) => reference.activationMaximization(...(a as Parameters<Impl['activationMaximization']>)));
+    const [start] = referenceOutputs('activationMaximization', 0);
     const ctx = contextFor('activationMaximization', 0, 'a', [start, start]);
     expect(firing('activationMaximization', ctx)).toEqual([]);
     expect(pixelStats(start as tf.Tensor).max).toBeLessThan(0.1);
