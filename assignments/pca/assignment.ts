@@ -285,6 +285,10 @@ export default defineAssignment({
       export: 'reconstruct',
       title: 'The decoder: from loadings back to data',
       points: 5,
+      // The MNIST case's components (12 × 784) cross to the student's process and back: the
+      // reference's call took up to 1.0 s of CPU on a slow day in CI (2026-12-02), which the
+      // default 2 s did not leave 5× room for.
+      timeoutMs: 10_000,
       reference: reference.reconstruct,
       output: matrix,
       cases: [

@@ -544,7 +544,7 @@ export default defineAssignment({
       export: 'wordEmbeddings',
       title: 'Word embeddings from a factorization',
       points: 10,
-      timeoutMs: 20_000,
+      timeoutMs: 30_000,
       reference: reference.wordEmbeddings,
       output: matrix,
       cases: [
