@@ -90,6 +90,22 @@ describe('tensors and models as data', () => {
     const t = tf.scalar(3);
     expect(await encodeValue([[t, shared], [t, shared]])).toMatchObject([[{ __mlgrade: 'tensor' }, shared], [{ __mlgrade: 'tensor' }, shared]]);
     t.dispose();
+    // Values without tensors are copied in one pass (plainCopy), with the same rules: a cycle
+    // fails, a shared part does not, and what comes back is a copy, own keys and all.
+    const deep = { image: [[[0.5], [1]], [[0], [0.25]]] as number[][][], loop: undefined as unknown };
+    expect(await encodeValue([deep, deep])).toEqual([deep, deep]);
+    const copied = (await encodeValue(deep)) as typeof deep;
+    expect(copied.image).not.toBe(deep.image);
+    expect(copied.image[0][0]).not.toBe(deep.image[0][0]);
+    deep.loop = [deep];
+    await expect(encodeValue(deep)).rejects.toThrow('the value contains a cycle');
+    await expect(bad([deep])).rejects.toThrow('the value contains a cycle');
+    await expect(bad([deep, { __mlgrade: 'tensor', dtype: 'float32', shape: [1], data: new Float32Array(1) }])).rejects.toThrow('the value contains a cycle');
+    const proto = JSON.parse('{"__proto__": [1], "x": [2]}') as Record<string, unknown>;
+    const again = (await encodeValue(proto)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(again)).toBe(Object.prototype);
+    expect(Object.keys(again)).toEqual(['__proto__', 'x']);
+    expect(await bad([[1, 2], { a: [3] }])).toEqual([[1, 2], { a: [3] }]);
     const disposed = tf.scalar(1);
     disposed.dispose();
     await expect(encodeValue(disposed)).rejects.toThrow('a returned tensor was already disposed');

@@ -70,6 +70,47 @@ async function saveModel(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   return saved;
 }
 
+/** What plainCopy returns for a value that holds something it must not copy as it is. */
+const NOT_PLAIN = Symbol('not plain');
+
+const isTfjsObject = (value: unknown): boolean => value instanceof tf.Tensor || value instanceof tf.LayersModel;
+const isEncoding = (value: unknown): boolean => isPlainObject(value) && (value.__mlgrade === 'tensor' || value.__mlgrade === 'model');
+
+/**
+ * A copy of a value made of arrays, plain objects and other values (copied as they are),
+ * made in one synchronous pass; NOT_PLAIN as soon as a value inside is `special` (a tensor
+ * to encode, an encoding to decode), which the asynchronous paths below handle. Images as
+ * nested number arrays are common and large: awaiting a promise per number made encoding
+ * them most of a replay's time, in garbage collection. A value met again below itself is a
+ * cycle (`ancestors`: the values above this one).
+ */
+function plainCopy(value: unknown, ancestors: Set<object>, special: (value: unknown) => boolean): unknown {
+  if (special(value)) return NOT_PLAIN;
+  if (!Array.isArray(value) && !isPlainObject(value)) return value;
+  if (ancestors.has(value)) throw new TransferError('the value contains a cycle');
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const copy: unknown[] = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const item = plainCopy(value[i], ancestors, special);
+        if (item === NOT_PLAIN) return NOT_PLAIN;
+        copy[i] = item;
+      }
+      return copy;
+    }
+    const entries: Array<[string, unknown]> = [];
+    for (const [key, v] of Object.entries(value)) {
+      const item = plainCopy(v, ancestors, special);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      entries.push([key, item]);
+    }
+    return Object.fromEntries(entries);
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
 /** Replaces every tensor and layers model inside a value by its transferable encoding. */
 export async function encodeValue(value: unknown, seen = new Set<object>()): Promise<unknown> {
   if (value instanceof tf.Tensor) return encodeTensor(value as tf.Tensor);
@@ -78,6 +119,8 @@ export async function encodeValue(value: unknown, seen = new Set<object>()): Pro
   }
   if (Array.isArray(value) || isPlainObject(value)) {
     if (seen.has(value)) throw new TransferError('the value contains a cycle');
+    const plain = plainCopy(value, new Set(seen), isTfjsObject);
+    if (plain !== NOT_PLAIN) return plain;
     // The ancestors of each branch, their own set: branches are encoded concurrently, so one
     // shared set would take a value two branches share (not a cycle) for one.
     const ancestors = new Set(seen).add(value);
@@ -129,12 +172,18 @@ async function decodeModel(encoded: Record<string, unknown>, created: Created): 
 }
 
 /** Rebuilds tensors and models from their encodings; everything it creates is listed in `created`. */
-export async function decodeValue(value: unknown, created: Created): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => decodeValue(v, created)));
+export async function decodeValue(value: unknown, created: Created, seen = new Set<object>()): Promise<unknown> {
+  if (Array.isArray(value) || isPlainObject(value)) {
+    const plain = plainCopy(value, new Set(seen), isEncoding);
+    if (plain !== NOT_PLAIN) return plain;
+    if (seen.has(value)) throw new TransferError('the value contains a cycle');
+    seen = new Set(seen).add(value);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((v) => decodeValue(v, created, seen)));
   if (isPlainObject(value)) {
     if (value.__mlgrade === 'tensor') return decodeTensor(value, created);
     if (value.__mlgrade === 'model') return decodeModel(value, created);
-    return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await decodeValue(v, created)] as const)));
+    return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await decodeValue(v, created, seen)] as const)));
   }
   return value;
 }
