@@ -17,6 +17,8 @@ import base from './vitest.config.ts';
 export const END_TO_END_TESTS = [
   // Grades two adversarial submissions through the sandbox.
   'grader/test/adversarial-alternatives.test.ts',
+  // Grades two augmentation submissions through the sandbox.
+  'grader/test/augmentation-alternatives.test.ts',
   // Carries out docs/authoring.md on a copy of the repository (the CLI, mlgrade check, tsc).
   'grader/test/authoring.test.ts',
   // Grades two autoencoder submissions through the sandbox (training included).

@@ -20,3 +20,4 @@ export const nodeEmbeddings = (solution: typeof import('../../solutions/node-emb
 export const textEmbeddings = (solution: typeof import('../../solutions/text-embeddings/text.ts')): Starter<typeof import('../../starter/text-embeddings/text.ts')> => solution;
 export const transfer = (solution: typeof import('../../solutions/transfer/transfer.ts')): Starter<typeof import('../../starter/transfer/transfer.ts')> => solution;
 export const understandingLayers = (solution: typeof import('../../solutions/understanding-layers/understand.ts')): Starter<typeof import('../../starter/understanding-layers/understand.ts')> => solution;
+export const augmentation = (solution: typeof import('../../solutions/augmentation/augment.ts')): Starter<typeof import('../../starter/augmentation/augment.ts')> => solution;
