@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { matrix } from '../../grader/src/checks/values.ts';
 import { fail, pass, type Verdict } from '../../grader/src/checks/verdict.ts';
 import { describeValue } from '../../grader/src/checks/path.ts';
 import * as reference from '../../solutions/augmentation/augment.ts';
@@ -14,20 +13,47 @@ import type { AugmentOp, Image } from '../../solutions/augmentation/augment.ts';
 
 export type Policy = { maxShift: number; maxRotation: number; flip: boolean; maxBrightness: number };
 
-/** H rows of W pixels of C numbers (all rows alike). */
-export const image = z.array(matrix, { error: (issue) => `expected an image (an array of rows), got ${describeValue(issue.input)}` }).superRefine((rows, ctx) => {
-  const [width, channels] = [rows[0]?.length ?? 0, rows[0]?.[0]?.length ?? 0];
-  if (rows.length === 0 || width === 0 || channels === 0) {
+/** An array, or a typed array of numbers as a plain one; undefined for anything else. */
+function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value as unknown[];
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array) ? Array.from(value as unknown as ArrayLike<number>) : undefined;
+}
+
+/**
+ * H rows of W pixels of C finite numbers, the same W and C throughout; validated and copied
+ * in plain loops (zod's nested arrays took seconds for the data sets of augmentDataset).
+ */
+export const image = z.unknown().transform((value, ctx): Image => {
+  const issue = (path: number[], message: string): never => {
     // Stryker disable next-line StringLiteral: zod's types need the code; validateValue reports only the message and the path
-    ctx.addIssue({ code: 'custom', message: 'the image is empty; an image has at least one row of one pixel of one channel' });
-    return;
-  }
-  rows.forEach((row, r) => {
-    if (row.length !== width || row[0].length !== channels) {
-      // Stryker disable next-line StringLiteral: see above
-      ctx.addIssue({ code: 'custom', path: [r], message: `row ${r} is ${row.length} pixels of ${row[0].length} channels, but row 0 is ${width} of ${channels}` });
+    ctx.addIssue({ code: 'custom', path, message });
+    return z.NEVER;
+  };
+  const rows = listOf(value);
+  if (!rows) return issue([], `expected an image (an array of rows), got ${describeValue(value)}`);
+  const out: Image = [];
+  let [width, channels] = [0, 0];
+  for (let r = 0; r < rows.length; r++) {
+    const row = listOf(rows[r]);
+    if (!row) return issue([r], `expected a row (an array of pixels), got ${describeValue(rows[r])}`);
+    if (r === 0) width = row.length;
+    else if (row.length !== width) return issue([r], `row ${r} has ${row.length} pixels, but row 0 has ${width}`);
+    const copied: number[][] = [];
+    for (let c = 0; c < row.length; c++) {
+      const pixel = listOf(row[c]);
+      if (!pixel) return issue([r, c], `expected a pixel (an array of channel values), got ${describeValue(row[c])}`);
+      if (r === 0 && c === 0) channels = pixel.length;
+      else if (pixel.length !== channels) return issue([r, c], `this pixel has ${pixel.length} channels, but pixel [0][0] has ${channels}`);
+      for (let ch = 0; ch < pixel.length; ch++) {
+        const v = pixel[ch];
+        if (typeof v !== 'number' || !Number.isFinite(v)) return issue([r, c, ch], `expected a finite number, got ${describeValue(v)}`);
+      }
+      copied.push(pixel.slice() as number[]);
     }
-  });
+    out.push(copied);
+  }
+  if (width === 0 || channels === 0) return issue([], 'the image is empty; an image has at least one row of one pixel of one channel');
+  return out;
 });
 
 export function shapeOf(img: Image): [number, number, number] {

@@ -124,9 +124,21 @@ describe('image helpers', () => {
     expect(message([])).toMatch(/the image is empty/);
     expect(message([[]])).toMatch(/the image is empty/);
     expect(message([[[]]])).toMatch(/the image is empty/);
-    expect(message([[[0, 1], [0, 1]], [[0, 1]]])).toMatch(/row 1 is 1 pixels of 2 channels, but row 0 is 2 of 2/);
-    expect(message([[[0, 1], [0, 1]], [[0], [1]]])).toMatch(/row 1 is 2 pixels of 1 channels, but row 0 is 2 of 2/);
-    expect(message('picture')).toMatch(/expected an image \(an array of rows\), got/);
+    expect(message([[[0, 1], [0, 1]], [[0, 1]]])).toBe('result[1]: row 1 has 1 pixels, but row 0 has 2');
+    expect(message([[[0, 1], [0, 1]], [[0, 1], [1]]])).toBe('result[1][1]: this pixel has 1 channels, but pixel [0][0] has 2');
+    expect(message([[[0, 1], [0, 1]], [[0, 1], 1]])).toBe('result[1][1]: expected a pixel (an array of channel values), got 1');
+    expect(message([[[0, 1], [0, 1]], 'row'])).toBe('result[1]: expected a row (an array of pixels), got a string ("row")');
+    expect(message([[[0, 1], [0, NaN]]])).toBe('result[0][1][1]: expected a finite number, got NaN');
+    expect(message([[[0, 1], [0, '1']]])).toBe('result[0][1][1]: expected a finite number, got a string ("1")');
+    expect(message('picture')).toBe('result: expected an image (an array of rows), got a string ("picture")');
+    // Typed arrays are numbers too, copied into plain arrays; nothing is shared with the answer.
+    const answer = [[Float32Array.of(0.5), new Float64Array([0.25])]];
+    const copied = validateValue(image, answer);
+    expect(copied).toEqual({ ok: true, value: [[[0.5], [0.25]]] });
+    expect(copied.ok && copied.value[0][0]).not.toBe(answer[0][0]);
+    const plain = [[[0.5]]];
+    const again = validateValue(image, plain);
+    expect(again.ok && again.value[0][0]).not.toBe(plain[0][0]);
   });
 
   it('compares images pixel for pixel, with any of several accepted at each pixel', () => {
@@ -474,6 +486,28 @@ describe('the experiment', () => {
     expect(firing('trainWithAugmentation', ctx([plain, again]))).toEqual([]);
     const small = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
     expect(firing('trainWithAugmentation', ctx([plain, small]))).toEqual([]);
+  }, 120_000);
+
+  it('the hidden repeat: one call twice must give the same network', async () => {
+    const c = caseOf('trainWithAugmentation', '60 training digits');
+    const calls = generateCalls(assignment.id, problemOf('trainWithAugmentation'), c, 'a') as Array<Parameters<typeof reference.trainWithAugmentation>>;
+    expect(calls[0][2]).toEqual(calls[1][2]);
+    expect(calls[0][2]).toMatchObject({ augment: true, epochs: 2 });
+    const [first, again] = [await reference.trainWithAugmentation(...calls[0]), await reference.trainWithAugmentation(...calls[1])];
+    const other = await reference.trainWithAugmentation(calls[0][0], calls[0][1], { ...calls[0][2], seed: calls[0][2].seed + 1 });
+    const check = async (outputs: tf.LayersModel[]) => await problemOf('trainWithAugmentation').check(caseContext(calls.map((args, i) => ({ args, output: outputs[i], expected: undefined })), c.name, false, 'a'));
+    expect(await check([first, again])).toEqual({ score: 1, message: 'correct' });
+    const differs = await check([first, other]);
+    expect(differs.message).toMatch(/^the same call with seed \d+, made twice, gave two different networks \(their class probabilities differ by up to 0\.\d+\): draw everything random from the seed/);
+    // Within float32 reordering of the arithmetic: 1e-4 of a probability.
+    const nudged = await tf.models.modelFromJSON(again.toJSON(undefined, false) as never);
+    nudged.setWeights(again.getWeights().map((w, i) => (i === again.getWeights().length - 1 ? tf.add(w, 1e-6) : w)));
+    expect((await check([first, nudged])).score).toBe(1);
+    const small = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    expect((await check([first, small])).message).toMatch(/^one call made twice returned two different networks \(Conv2D/);
+    expect((await check([small, tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })] })])).message).toBe('your network (the second call) takes inputs of shape [28, 28] per example; it should take 28 × 28 × 1 digits');
+    // The same network twice is right here, and is not the ignored-augment mistake.
+    expect(firing('trainWithAugmentation', caseContext(calls.map((args) => ({ args, output: first, expected: undefined })), c.name, false, 'a'))).toEqual([]);
   }, 120_000);
 
   it('measures accuracy, the architecture, and digits as a batch', async () => {
