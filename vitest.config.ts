@@ -11,6 +11,7 @@ export const SLOWEST_FIRST = [
   'grader/test/export.test.ts', // 283 s
   'grader/test/pca-alternatives-students.test.ts', // 174 s
   'grader/test/autoencoders-alternatives.test.ts', // 77 s
+  'grader/test/augmentation-alternatives.test.ts', // about 70 s alone, 2026-12-01 (not yet measured in CI)
   'grader/test/authoring.test.ts', // 57 s
   'grader/test/cli.test.ts', // 45 s
   'grader/test/text-embeddings-alternatives.test.ts', // 43 s
@@ -26,6 +27,7 @@ export const SLOWEST_FIRST = [
   'grader/test/text-embeddings-checks.test.ts', // 26 s
   'grader/test/adversarial-checks.test.ts', // 25 s
   'grader/test/autoencoders-checks.test.ts', // 23 s
+  'grader/test/augmentation-checks.test.ts', // 21 s alone, 2026-12-01 (not yet measured in CI)
   'grader/test/transfer-alternatives.test.ts', // 19 s
   'grader/test/transfer-checks.test.ts', // 19 s
   'grader/test/pca-alternatives.test.ts', // 18 s

@@ -518,7 +518,7 @@ describe('the experiment', () => {
     const predicted = Array.from((plain.predict(x) as tf.Tensor).argMax(-1).dataSync());
     expect(accuracy(plain, x, labels)).toBe(predicted.filter((p, i) => p === labels[i]).length / 50);
     x.dispose();
-    expect(architecture(plain)).toBe('Conv2D(3×3×1×16,16) → MaxPooling2D() → Conv2D(3×3×16×32,32) → MaxPooling2D() → Flatten() → Dense(800×64,64) → Dense(64×10,10)');
+    expect(architecture(plain)).toBe('Conv2D(3×3×1×8,8) → MaxPooling2D() → Conv2D(3×3×8×16,16) → MaxPooling2D() → Flatten() → Dense(400×10,10)');
     expect(classifierProblem(plain, 'it')).toBeUndefined();
   });
 });

@@ -5,16 +5,15 @@ export async function trainWithAugmentation(images: number[][][][], labels: numb
   const init = (k: number) => tf.initializers.glorotUniform({ seed: options.seed + k });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(3) }),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
     ],
   });
-  model.compile({ optimizer: tf.train.adam(0.002), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: tf.train.adam(0.005), loss: 'categoricalCrossentropy' });
   const x = tf.tensor4d(Float32Array.from(images.flatMap((img) => img.flat(2))), [images.length, 28, 28, 1]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10));
   await model.fit(x, y, { epochs: options.epochs, batchSize: 32, shuffle: false, verbose: 0 });
