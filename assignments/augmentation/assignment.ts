@@ -133,12 +133,17 @@ const SPREAD_POLICY: Policy = { maxShift: 2, maxRotation: 20, flip: true, maxBri
 /** Calls of the distribution case: a parameter drawn uniformly misses ±SPREAD_SHARE of its range on a side with probability 0.75^200 < 1e-24. */
 const SPREAD_CALLS = 200;
 
-/** Three calls: a seed, the same seed again, another seed. */
+/**
+ * Calls with one seed twice, then OTHER_SEEDS other seeds. A correct augmentation may happen to
+ * equal another seed's (both may apply nothing), so it is enough that one of the others differs.
+ */
+const OTHER_SEEDS = 8;
+
 function seedCalls(picture: (rng: Rng) => Image, policy: Policy) {
   return (rng: Rng): RandomArgs[] => {
     const img = picture(rng);
     const seed = seedOf(rng);
-    return [[img, seed, policy], [img, seed, policy], [img, seed + 1 + rng.int(0, 1000), policy]];
+    return [[img, seed, policy], [img, seed, policy], ...Array.from({ length: OTHER_SEEDS }, (_, i): RandomArgs => [img, seed + 1 + i * 1009 + rng.int(0, 1000), policy])];
   };
 }
 
@@ -161,30 +166,34 @@ const sameAugmentation = (a: Augmented, b: Augmented): boolean => deepClose(a.ap
 function checkRandom(ctx: CheckContext<RandomArgs, Augmented>): Verdict {
   const each = allOf(ctx.calls.map((call, i) => checkAugmented(call, `call ${i + 1}`)));
   if (each.score < 1) return each;
-  if (ctx.calls.length > 3) {
+  if (ctx.calls.length === SPREAD_CALLS) {
     const problems = spreadProblems(opSpread(ctx.calls.map((c) => c.output.applied)), ctx.args[2]);
     return problems.length === 0 ? pass(`${ctx.calls.length} seeds: every operation the policy allows was used, and the parameters spread over their ranges`) : fail(`over ${ctx.calls.length} seeds: ${problems.join('; ')}`);
   }
-  const [first, again, other] = ctx.calls.map((c) => c.output);
+  const [first, again, ...others] = ctx.calls.map((c) => c.output);
+  const seed = ctx.calls[0].args[1];
+  const otherIndex = others.findIndex((o) => !sameAugmentation(first, o));
   const verdict = allOf([
-    invariant(sameAugmentation(first, again), `the same seed (${ctx.calls[0].args[1]}) gave two different augmentations (${describeOps(first.applied)}; then ${describeOps(again.applied)}): draw everything from a generator seeded with seed`),
-    invariant(!sameAugmentation(first, other), `seeds ${ctx.calls[0].args[1]} and ${ctx.calls[2].args[1]} gave the same augmentation (${describeOps(first.applied)}): the seed should change the draws`),
+    invariant(sameAugmentation(first, again), `the same seed (${seed}) gave two different augmentations (${describeOps(first.applied)}; then ${describeOps(again.applied)}): draw everything from a generator seeded with seed`),
+    invariant(otherIndex >= 0, `seed ${seed} and ${others.length} other seeds all gave the same augmentation (${describeOps(first.applied)}): the seed should change the draws`),
   ]);
   if (verdict.score < 1 || !ctx.visible || shapeOf(ctx.args[0])[2] !== 1) return verdict;
-  return drawFigures(pass(`seed ${ctx.calls[0].args[1]}: ${describeOps(first.applied)}; seed ${ctx.calls[2].args[1]}: ${describeOps(other.applied)}`), () => [
+  const [other, otherSeed] = [others[otherIndex], ctx.calls[otherIndex + 2].args[1]];
+  return drawFigures(pass(`seed ${seed}: ${describeOps(first.applied)}; seed ${otherSeed}: ${describeOps(other.applied)}`), () => [
     imageGrid('Your random augmentations of one digit', [ctx.args[0], first.image, other.image].map((x) => x.map((row) => row.map((pixel) => pixel[0]))), {
       columns: 3,
       scale: 4,
       range: [0, 1],
-      caption: `The digit; seed ${ctx.calls[0].args[1]} (${describeOps(first.applied)}); seed ${ctx.calls[2].args[1]} (${describeOps(other.applied)}).`,
+      caption: `The digit; seed ${seed} (${describeOps(first.applied)}); seed ${otherSeed} (${describeOps(other.applied)}).`,
     }),
   ]);
 }
 
-/** Two calls with one seed gave different augmentations. */
-function isUnseeded(ctx: CheckContext<RandomArgs, Augmented>): boolean {
-  const [first, again] = ctx.calls;
-  return first.args[1] === again.args[1] && !sameAugmentation(first.output, again.output);
+/** Two different seeds gave the same augmentation (the seed is not what seeds the generator). */
+function ignoresSeed(ctx: CheckContext<RandomArgs, Augmented>): boolean {
+  const [first, ...rest] = ctx.calls;
+  const others = rest.filter((c) => c.args[1] !== first.args[1]);
+  return others.length > 0 && others.every((c) => sameAugmentation(first.output, c.output));
 }
 
 // augmentDataset
@@ -532,13 +541,13 @@ export default defineAssignment({
       referenceUnused: true,
       output: augmented,
       cases: [
-        { name: 'an MNIST digit, the digit policy; a seed, the same seed again, another seed', calls: seedCalls(oneDigit, DIGIT_LIKE) },
-        { name: 'an 8 × 8 colour picture, shifts ±3, turns ±30°, flips, brightness ±0.2; three seeds as above', calls: seedCalls((rng) => colour(rng, 8, 8), WIDE) },
+        { name: 'an MNIST digit, the digit policy; a seed, the same seed again, 8 other seeds', calls: seedCalls(oneDigit, DIGIT_LIKE) },
+        { name: 'an 8 × 8 colour picture, shifts ±3, turns ±30°, flips, brightness ±0.2; seeds as above', calls: seedCalls((rng) => colour(rng, 8, 8), WIDE) },
         { name: `a 6 × 6 picture, ${SPREAD_CALLS} seeds: every operation used, parameters spread over their ranges`, visibility: 'hidden', calls: (rng) => { const img = grey(rng, 6, 6); const first = seedOf(rng); return Array.from({ length: SPREAD_CALLS }, (_, i): RandomArgs => [img, first + i, SPREAD_POLICY]); } },
       ],
       check: checkRandom,
       mistakes: [
-        { id: 'random-unseeded', hint: 'One seed gave two different augmentations: something draws from Math.random. Draw every random number from a generator seeded with seed (for example seedrandom(String(seed))).', matches: isUnseeded },
+        { id: 'random-ignores-seed', hint: 'Two different seeds gave the same augmentation: your generator is not seeded with seed (a constant seed, or one fixed when the module loads?). Make a generator from seed inside the call, for example seedrandom(String(seed)), and draw everything from it.', matches: ignoresSeed },
       ],
     }),
     problem({

@@ -49,8 +49,9 @@ export const GREY_RANGE: Array<[number, number]> = [[0, 1]];
  */
 export function warpDigit(flat: ArrayLike<number>, degrees: number, dx: number, dy: number): number[] {
   const centre = (SIDE - 1) / 2;
-  const theta = (degrees * Math.PI) / 180;
-  const [cos, sin] = [Math.cos(theta), Math.sin(theta)];
+  const radians = degrees * (Math.PI / 180);
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
   const at = (r: number, c: number): number => (r >= 0 && r < SIDE && c >= 0 && c < SIDE ? flat[r * SIDE + c] : 0);
   const out = new Array<number>(MNIST_PIXELS);
   for (let r = 0; r < SIDE; r++) {
