@@ -54,6 +54,18 @@ async function verdict(problem: string, caseName: string, seed: string, answer?:
   return await problemOf(problem).check(await contextOf(problem, caseName, seed, answer, visible));
 }
 
+/** The reference and both alternatives get full marks on every case of a problem, for each seed. */
+async function expectAllPass(problem: string, seeds = ['a']): Promise<void> {
+  for (const c of problemOf(problem).cases) {
+    for (const [name, impl] of Object.entries(IMPLEMENTATIONS)) {
+      for (const seed of seeds) {
+        const v = await verdict(problem, c.name, seed, impl[problem] as AnyFunction);
+        expect(v.score, `${name}, ${c.name} (seed ${seed}): ${v.message}`).toBe(1);
+      }
+    }
+  }
+}
+
 /** Which of a problem's detectors fire on a context. */
 function firing(problem: string, ctx: Ctx): string[] {
   return (problemOf(problem).mistakes ?? []).filter((m) => m.matches(ctx)).map((m) => m.id);
@@ -215,14 +227,7 @@ describe('randomAugment helpers', () => {
 
 describe('the exact operations', () => {
   it.each(EXACT_PROBLEMS)('%s: the reference and both alternatives pass every case', async (problem) => {
-    for (const c of problemOf(problem).cases) {
-      for (const [name, impl] of Object.entries(IMPLEMENTATIONS)) {
-        for (const seed of ['a', 'b']) {
-          const v = await verdict(problem, c.name, seed, impl[problem] as AnyFunction);
-          expect(v.score, `${name}, ${c.name}: ${v.message}`).toBe(1);
-        }
-      }
-    }
+    await expectAllPass(problem, ['a', 'b']);
   });
 
   it('rotate accepts either pixel where a position is halfway within rounding, and nowhere else', async () => {
@@ -269,12 +274,7 @@ describe('the exact operations', () => {
 
 describe('the value operations', () => {
   it.each(VALUE_PROBLEMS)('%s: the reference and both alternatives pass every case', async (problem) => {
-    for (const c of problemOf(problem).cases) {
-      for (const [name, impl] of Object.entries(IMPLEMENTATIONS)) {
-        const v = await verdict(problem, c.name, 'a', impl[problem] as AnyFunction);
-        expect(v.score, `${name}, ${c.name}: ${v.message}`).toBe(1);
-      }
-    }
+    await expectAllPass(problem);
   });
 
   it('allows 1e-9 and no more, and names values outside [0, 1]', async () => {
@@ -337,12 +337,7 @@ describe('the declared mistakes', () => {
 
 describe('randomAugment', () => {
   it('passes the reference and both alternatives on every case, and draws their augmentations of a digit', async () => {
-    for (const c of problemOf('randomAugment').cases) {
-      for (const [name, impl] of Object.entries(IMPLEMENTATIONS)) {
-        const v = await verdict('randomAugment', c.name, 'a', impl.randomAugment as AnyFunction);
-        expect(v.score, `${name}, ${c.name}: ${v.message}`).toBe(1);
-      }
-    }
+    await expectAllPass('randomAugment', ['a', 'b']);
     const digit = await verdict('randomAugment', 'an MNIST digit', 'a');
     expect(digit.message).toMatch(/^seed \d+: .*shift|rotate/);
     expect(digit.figures?.map((f) => f.title)).toEqual(['Your random augmentations of one digit']);
@@ -374,12 +369,7 @@ describe('randomAugment', () => {
 
 describe('augmentDataset', () => {
   it('passes the reference and both alternatives, and draws the originals above their copies', async () => {
-    for (const c of problemOf('augmentDataset').cases) {
-      for (const [name, impl] of Object.entries(IMPLEMENTATIONS)) {
-        const v = await verdict('augmentDataset', c.name, 'a', impl.augmentDataset as AnyFunction);
-        expect(v.score, `${name}, ${c.name}: ${v.message}`).toBe(1);
-      }
-    }
+    await expectAllPass('augmentDataset');
     const v = await verdict('augmentDataset', '10 MNIST', 'a');
     expect(v.message).toMatch(/^20 copies, (0\.\d+|1) of them recognised by digits-cnn as their labels$/);
     expect(v.figures?.[0]).toMatchObject({ title: 'Your augmented data set', mediaType: 'image/png' });
