@@ -21,3 +21,4 @@ export const textEmbeddings = (solution: typeof import('../../solutions/text-emb
 export const transfer = (solution: typeof import('../../solutions/transfer/transfer.ts')): Starter<typeof import('../../starter/transfer/transfer.ts')> => solution;
 export const understandingLayers = (solution: typeof import('../../solutions/understanding-layers/understand.ts')): Starter<typeof import('../../starter/understanding-layers/understand.ts')> => solution;
 export const augmentation = (solution: typeof import('../../solutions/augmentation/augment.ts')): Starter<typeof import('../../starter/augmentation/augment.ts')> => solution;
+export const generalization = (solution: typeof import('../../solutions/generalization/generalize.ts')): Starter<typeof import('../../starter/generalization/generalize.ts')> => solution;
