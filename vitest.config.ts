@@ -12,11 +12,13 @@ export const SLOWEST_FIRST = [
   'grader/test/pca-alternatives-students.test.ts', // 174 s
   'grader/test/autoencoders-alternatives.test.ts', // 77 s
   'grader/test/augmentation-alternatives.test.ts', // about 70 s alone, 2026-12-01 (not yet measured in CI)
+  'grader/test/generalization-alternatives.test.ts', // not yet measured in CI (two gradings of about 20 s alone)
   'grader/test/authoring.test.ts', // 57 s
   'grader/test/cli.test.ts', // 45 s
   'grader/test/text-embeddings-alternatives.test.ts', // 43 s
   'grader/test/assignment-checks.test.ts', // 41 s
   'grader/test/tensor-grade.test.ts', // 38 s
+  'grader/test/generalization-checks.test.ts', // 39 s alone, 2026-12-02 (not yet measured in CI)
   'grader/test/hostile/control-flow.test.ts', // 36 s in a fresh-clone CI run on 2026-12-02, since its waiting gradings overlap (83 s before)
   'grader/test/adversarial-alternatives.test.ts', // 30 s
   'grader/test/understanding-layers-checks.test.ts', // 24 s alone, 2026-12-01 (not yet measured in CI)

@@ -31,6 +31,8 @@ export const END_TO_END_TESTS = [
   'grader/test/text-embeddings-alternatives.test.ts',
   // Exports a student copy, grading every declared mistake of every assignment to record its answers.
   'grader/test/export.test.ts',
+  // Grades two generalization submissions through the sandbox (two trainings each).
+  'grader/test/generalization-alternatives.test.ts',
   'grader/test/grade.test.ts',
   'grader/test/grading-pool.test.ts',
   'grader/test/hostile/**',

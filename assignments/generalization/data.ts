@@ -38,6 +38,21 @@ export function pooledDigits(rng: Rng, count: number, part: MnistPart): { X: Mat
   return { X: images.map(pooled), y: labels };
 }
 
+/**
+ * The double-descent data: `train` pooled training digits and `test` pooled test digits, each
+ * row minus the mean training row. Digits are non-negative and alike, so without centring x·w
+ * has one sign for most rows, ReLU features are nearly linear in x and nearly collinear, and
+ * the test error spikes at p well below n on about one draw in ten (measured: a p = 50 twelve
+ * times the peak at p = n); centred, the peak was within ±20 % of n on every draw.
+ */
+export function centredDigits(rng: Rng, train: number, test: number): { trainX: Matrix; trainY: number[]; testX: Matrix; testY: number[] } {
+  const a = pooledDigits(rng, train, 'train');
+  const b = pooledDigits(rng, test, 'test');
+  const mean = a.X[0].map((_, j) => a.X.reduce((sum, row) => sum + row[j], 0) / train);
+  const centre = (X: Matrix) => X.map((row) => row.map((v, j) => v - mean[j]));
+  return { trainX: centre(a.X), trainY: a.y, testX: centre(b.X), testY: b.y };
+}
+
 /** `count` MNIST digits of one part, flat (784 numbers per row), as the rows of X. */
 export function fullDigits(rng: Rng, count: number, part: MnistPart): Matrix {
   return sampleMnist(rng, count, part).images;

@@ -6,13 +6,13 @@ import { formatDuration } from '../report/format.ts';
  * help names them in words (the student copy's CLI has no bench folder to import this from);
  * bench.test.ts checks the two agree.
  */
-export const BENCH_GRADINGS = ['pca', 'adversarial', 'autoencoders', 'transfer', 'understanding-layers', 'augmentation'];
+export const BENCH_GRADINGS = ['pca', 'adversarial', 'autoencoders', 'transfer', 'understanding-layers', 'augmentation', 'generalization'];
 
 /**
  * The grading section of `npm run bench`: one whole run of each assignment against its
  * reference solution (targets: `pca` under 15 s on two cores, photo included; `adversarial`
  * under 60 s on wasm; `autoencoders` under 120 s on wasm, training included; `transfer`,
- * `understanding-layers` and `augmentation` under 60 s on wasm, training included), each split into the time spent in the submission's code and the rest
+ * `understanding-layers`, `augmentation` and `generalization` under 60 s on wasm, training included), each split into the time spent in the submission's code and the rest
  * (the grader's inputs, reference answers and checks, and starting the sandboxed processes),
  * then each whole run as a ratio to the first's, measured side by side in this run.
  */

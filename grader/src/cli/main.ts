@@ -522,12 +522,12 @@ function addCourseCommands(program: Command, state: { code: number }): void {
 
   program
     .command('bench')
-    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, the text-embeddings State of the Union pipeline, whole grading runs of pca, adversarial, autoencoders, transfer, understanding-layers, augmentation, a batch of 40 submissions with 1 and 2 workers, and tensor workloads on every backend available (medians and ratios)')
+    .description('measure the sandbox (child start-up, per-call round trip), the SVD against ml-matrix, the text-embeddings State of the Union pipeline, whole grading runs of pca, adversarial, autoencoders, transfer, understanding-layers, augmentation, generalization, a batch of 40 submissions with 1 and 2 workers, and tensor workloads on every backend available (medians and ratios)')
     .option('--rounds <n>', 'round trips to time', '200')
     .option('--no-svd', 'skip the SVD comparison')
     .option('--no-charts', 'skip the chart rendering times')
     .option('--no-text', 'skip the State of the Union pipeline (text-embeddings)')
-    .option('--no-grading', 'skip the timed grading runs (pca, adversarial, autoencoders, transfer, understanding-layers, augmentation)')
+    .option('--no-grading', 'skip the timed grading runs (pca, adversarial, autoencoders, transfer, understanding-layers, augmentation, generalization)')
     .option('--no-batch', 'skip the batch of 40 submissions with 1 and 2 workers')
     .option('--no-tensors', 'skip the tensor workloads')
     .option('--quick', 'time each tensor workload once, and the SVD on small matrices')
