@@ -17,6 +17,7 @@ import * as normalEquations from '../../assignments/generalization/mistakes/norm
 import * as reference from '../../solutions/generalization/generalize.ts';
 import type { AnyFunction, CheckContext } from '../src/assignment/define.ts';
 import { caseContext, generateCalls } from '../src/cases/calls.ts';
+import { callKey } from '../src/replay/encode.ts';
 import { createRng } from '../src/cases/rng.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
@@ -38,11 +39,29 @@ async function contextOf(problem: string, caseName: string, seed: string, answer
   const c = p.cases.find((k) => k.name.startsWith(caseName))!;
   const records = [];
   for (const args of generateCalls(assignment.id, p, c, seed)) {
-    const output: unknown = await (answer ?? p.reference)(...structuredClone(args));
-    const expected: unknown = p.referenceUnused ? undefined : await p.reference(...structuredClone(args));
+    const output: unknown = await remembered(answer ?? p.reference, problem, args);
+    const expected: unknown = p.referenceUnused ? undefined : await remembered(p.reference, problem, args);
     records.push({ args, output, expected });
   }
   return caseContext(records, c.name, visible, seed);
+}
+
+/**
+ * A function's answer to one call, remembered for the file by the function and the arguments'
+ * contents (replay/encode.ts's callKey): a curve or a set of features costs seconds, and
+ * `npm run mutation` reruns these tests for every mutant they reach. A mutant that changes the
+ * inputs changes the key, so it is never answered from the remembered inputs'.
+ */
+const answers = new Map<AnyFunction, Map<string, unknown>>();
+/** Only these are remembered: deterministic, costly, and not the tests' own wrong answers (one draws from Math.random on purpose). */
+const REMEMBERED = new Set<unknown>([...Object.values(reference), ...Object.values(svd), ...Object.values(qr), curveTrainingError.doubleDescentCurve]);
+async function remembered(fn: AnyFunction, problem: string, args: unknown[]): Promise<unknown> {
+  if (args.some((a) => a instanceof tf.Tensor)) return await fn(...args);
+  if (!REMEMBERED.has(fn)) return await fn(...structuredClone(args));
+  const mine = answers.get(fn) ?? answers.set(fn, new Map()).get(fn)!;
+  const key = callKey('test', problem, args);
+  if (!mine.has(key)) mine.set(key, await fn(...structuredClone(args)));
+  return structuredClone(mine.get(key));
 }
 const IMPLEMENTATIONS: Record<string, Record<string, unknown>> = { reference, svd, qr };
 
