@@ -43,7 +43,9 @@ function checkLabels(ctx: CheckContext<LabelArgs, number[]>): Verdict {
   const apart = independence(old, first, numClasses);
   const counts = `class counts ${uniform.counts.join(', ')}`;
   const verdict = allOf([
+    // Stryker disable next-line EqualityOperator: a p-value exactly 1e-6 is as unlikely either way
     invariant(uniform.p >= CHI_SQUARE_P, `your ${first.length} labels are not spread evenly over the ${numClasses} classes (${counts}; chi-square ${format(uniform.statistic)} on ${uniform.dof} degrees of freedom, p = ${uniform.p.toExponential(1)}): draw each label uniformly from 0 … ${numClasses - 1}`),
+    // Stryker disable next-line EqualityOperator: as above
     invariant(apart.p >= CHI_SQUARE_P, `your labels depend on the old ones (chi-square test of independence ${format(apart.statistic)} on ${apart.dof} degrees of freedom, p = ${apart.p.toExponential(1)}): draw each new label without looking at the old one`),
   ]);
   return verdict.score === 1 ? pass(`${counts}; p = ${format(uniform.p, 2)} against uniform, p = ${format(apart.p, 2)} for independence from the old labels`) : verdict;
@@ -86,7 +88,7 @@ function memorizeArgs(count: number, epochs: number) {
 /** The accuracy of the returned network on the random labels it was trained on. */
 function trainingAccuracy(ctx: CheckContext<MemorizeArgs, tf.LayersModel>): number {
   const [images, labels] = ctx.args;
-  const predicted = tf.tidy(() => (ctx.output.predict(images) as tf.Tensor).argMax(-1).dataSync());
+  const predicted = tf.tidy(() => (ctx.output.predict(images) as tf.Tensor).argMax(1).dataSync());
   return labels.filter((label, i) => predicted[i] === label).length / labels.length;
 }
 
@@ -99,7 +101,9 @@ function checkMemorize(ctx: CheckContext<MemorizeArgs, tf.LayersModel>): Verdict
   const test = accuracy(ctx.output, held.pixels, held.labels);
   const summary = `trained for ${epochs} epochs on ${labels.length} digits with random labels, your network gets ${format(train)} of those labels right, and ${format(test)} of ${HELD_OUT} held-out digits' true labels`;
   const verdict = allOf([
+    // Stryker disable next-line EqualityOperator: an accuracy of exactly 0.95 or 0.3 is a bar either way (190 of 200, 150 of 500)
     invariant(train >= MEMORIZED, `${summary}: it should memorise at least ${MEMORIZED} of its training labels`),
+    // Stryker disable next-line EqualityOperator: as above
     invariant(test <= NEAR_CHANCE, `${summary}: a network that learned only random labels should be near chance (at most ${NEAR_CHANCE}) on the true labels of digits it never saw`),
   ]);
   const result = verdict.score === 1 ? pass(summary) : verdict;
@@ -148,7 +152,9 @@ function checkFeatures(ctx: CheckContext<FeatureArgs, Matrix>): Verdict {
   const measured = `${format(s.negative)} of your features are negative, ${format(s.zeros)} are zero, and their mean square is ${format(s.secondMoment)} × the expected ‖x‖²/(2d)`;
   const verdict = allOf([
     invariant(s.negative === 0, `${measured}: a ReLU feature is max(0, x·w), never negative`),
+    // Stryker disable next-line EqualityOperator: a fraction of zeros exactly at a bound is as far inside as outside (the bands are 5σ wide)
     invariant(s.zeros >= ZEROS[0] && s.zeros <= ZEROS[1], `${measured}: about half of them should be zero (x·w is symmetric about 0, and the ReLU zeroes its negative half)`),
+    // Stryker disable next-line EqualityOperator: as above, for the mean square
     invariant(s.secondMoment >= SECOND_MOMENT[0] && s.secondMoment <= SECOND_MOMENT[1], `${measured}: with W's entries N(0, 1/d), max(0, x·w)² has mean ‖x‖²/(2d) — check W's variance (1/d, so a standard deviation of 1/√d)`),
   ]);
   return verdict.score === 1 ? pass(`${p} features per row: ${format(s.zeros)} zero, mean square ${format(s.secondMoment)} × ‖x‖²/(2d)`) : verdict;
@@ -157,6 +163,7 @@ function checkFeatures(ctx: CheckContext<FeatureArgs, Matrix>): Verdict {
 /** About half the features are negative: X·W without the ReLU. */
 function withoutRelu(ctx: CheckContext<FeatureArgs, Matrix>): boolean {
   const s = featureSummary(ctx.args[0], ctx.output);
+  // Stryker disable next-line EqualityOperator: fractions exactly at these bounds are measure-zero events
   return s.negative >= ZEROS[0] && s.negative <= ZEROS[1] && s.zeros < 0.01;
 }
 
@@ -182,6 +189,7 @@ function checkLeastSquares(ctx: CheckContext<LeastSquaresArgs, number[]>): Verdi
   const best = ctx.expected;
   if (beta.length !== p) return fail(`β has ${beta.length} entries; expected ${p}, one per column of A`);
   const off = distance(beta, best) / Math.max(norm(best), 1e-300);
+  // Stryker disable next-line EqualityOperator: a relative difference of exactly 1e-6 is a bar either way
   if (off <= RELATIVE) return pass(`‖β − A⁺y‖ / ‖A⁺y‖ = ${off.toExponential(1)}`);
   const residual = norm(times(A, beta).map((v, i) => v - y[i]));
   const bestResidual = norm(times(A, best).map((v, i) => v - y[i]));
@@ -192,8 +200,10 @@ function checkLeastSquares(ctx: CheckContext<LeastSquaresArgs, number[]>): Verdi
 /** An under-determined A: β fits y exactly, but it is not the smallest such β. */
 function exactFitNotSmallest(ctx: CheckContext<LeastSquaresArgs, number[]>): boolean {
   const [A, y] = ctx.args;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: with as many rows as columns, or a β of the wrong length, no β both fits exactly and is longer than A⁺y (the fit is unique; the residual of a short β is NaN): the guard only says so early
   if (A.length >= A[0].length || ctx.output.length !== A[0].length) return false;
   const residual = norm(times(A, ctx.output).map((v, i) => v - y[i]));
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: an exact fit is within 1e-12 of y, far inside either bar; a β exactly 1 + 1e-6 as long as A⁺y is a measure-zero event
   return residual <= 1e-6 * norm(y) && norm(ctx.output) > norm(ctx.expected) * (1 + 1e-6);
 }
 
@@ -308,6 +318,7 @@ export default defineAssignment({
         {
           id: 'memorize-one-epoch',
           hint: `Your network gets fewer than half of its own (random) training labels right. Memorising them takes every one of options.epochs passes over all the images, with the labels you are given and the network the spec names (784 → 512 ReLU → 10 softmax, Adam at 0.001, batches of 32): check each of these.`,
+          // Stryker disable next-line EqualityOperator: an accuracy of exactly 0.5 is a bar either way
           matches: (ctx) => classifierProblem(ctx.output) === undefined && trainingAccuracy(ctx) < 0.5,
         },
       ],

@@ -20,6 +20,7 @@ import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { callKey } from '../src/replay/encode.ts';
 import { createRng } from '../src/cases/rng.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
+import { lineChart, textTable } from '../src/report/figures.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
 import * as qr from './fixtures/generalization-alternatives/qr/generalize.ts';
 import * as svd from './fixtures/generalization-alternatives/svd/generalize.ts';
@@ -328,4 +329,147 @@ describe('memorize', () => {
     expect(firing('memorize', memorizeContext(eleven))).toEqual([]);
     expect(images.shape).toEqual([200, 28, 28, 1]);
   }, 180_000);
+});
+
+/** A case's check on outputs of the test's own, one per call (the first also as `output`). */
+function checkWith(problem: string, ctx: Ctx, outputs: unknown[]): Verdict {
+  return problemOf(problem).check({ ...ctx, output: outputs[0], calls: ctx.calls.map((c, i) => ({ ...c, output: outputs[i] })) }) as Verdict;
+}
+const fmt = (v: number): string => String(Number(v.toPrecision(3)));
+const normOf = (v: number[]): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+describe('messages, figures and the edges of each rule', () => {
+  it('randomLabels: names the call, the label, the seeds and the classes; the shuffle detector wants equal lengths', async () => {
+    const ctx = await contextOf('randomLabels', '1000 MNIST', 'm');
+    const [a, b, c] = ctx.calls.map((k) => k.output as number[]);
+    const seed = ctx.args[2] as number;
+    expect(checkWith('randomLabels', ctx, [a, b.slice(1), c]).message).toBe('call 2: 999 labels for 1000 examples; expected one label per example');
+    expect(checkWith('randomLabels', ctx, [a, b, c.map((l, i) => (i === 5 ? -1 : l))]).message).toBe('call 3: label 5 is -1; labels are whole numbers 0 … 9');
+    expect(checkWith('randomLabels', ctx, [a, b, a]).message).toBe(`seeds ${seed} and ${seed + 1} gave the same labels: the seed should change them`);
+    expect(checkWith('randomLabels', ctx, [a, b, c]).message).toMatch(/^class counts (\d+, ){9}\d+; p = [\d.e-]+ against uniform, p = [\d.e-]+ for independence from the old labels$/);
+    const lopsided = a.map((l) => (l === 9 ? 0 : l));
+    expect(checkWith('randomLabels', ctx, [lopsided, lopsided, c]).message).toMatch(/^your 1000 labels are not spread evenly over the 10 classes \(class counts \d+, .*, 0; chi-square [\d.]+ on 9 degrees of freedom, p = [\d.e-]+\): draw each label uniformly from 0 … 9$/);
+    const old = ctx.args[0] as number[];
+    const shuffled = labelsPermuted.randomLabels(old, 10, 1);
+    const detect = problemOf('randomLabels').mistakes![0].matches;
+    expect(detect({ ...ctx, output: shuffled })).toBe(true);
+    expect(detect({ ...ctx, output: [...shuffled, Math.max(...old)] })).toBe(false);
+  });
+
+  it('memorize: the table is the measured accuracies', async () => {
+    const [images, labels, options] = (() => {
+      const p = problemOf('memorize');
+      return generateCalls(assignment.id, p, p.cases[0], 'm')[0] as [tf.Tensor4D, number[], { epochs: number; seed: number }];
+    })();
+    const model = await trained('reference', () => reference.memorize(images, labels, options));
+    const p = problemOf('memorize');
+    const v = await p.check(caseContext([{ args: [images, labels, options], output: model, expected: undefined }], p.cases[0].name, true, 'm'));
+    const [, train, test] = /gets ([\d.]+) of those labels right, and ([\d.]+) of 500/.exec(v.message)!;
+    const want = textTable('Memorising random labels', ['digits', 'accuracy'], [
+      ['the 200 training digits, on their random labels', train],
+      ['500 held-out digits, on their true labels', test],
+    ], { caption: 'Your network, measured by the grader. Training accuracy near 1 with test accuracy near 0.1 is memorisation: there is nothing to generalise from random labels.' });
+    expect(v.figures).toEqual([want]);
+  }, 120_000);
+
+  it('memorize: a network whose outputs include negative numbers is not a classifier', () => {
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10 })] });
+    model.layers[1].setWeights([tf.zeros([784, 10]), tf.tensor1d([2, -1, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    expect(classifierProblem(model)).toBe("your network's 10 outputs for a blank image sum to 1.000 or include negative values: end with a softmax, so that they are class probabilities");
+  });
+
+  it('randomReluFeatures: names the call, the seeds and the numbers; W is compared within 1e-9 of the larger value, row by row', async () => {
+    const ctx = await contextOf('randomReluFeatures', '30 rows', 'f');
+    const [first, part, other] = ctx.calls.map((k) => k.output as Matrix);
+    const seed = ctx.args[2] as number;
+    expect(checkWith('randomReluFeatures', ctx, [first, part.map((r) => r.slice(1)), other]).message).toBe('call 2: your features are 10 × 1999; expected 10 × 2000 (a row of p features for each row of X)');
+    expect(checkWith('randomReluFeatures', ctx, [first, [], other]).message).toBe('call 2: your features are 0 × 0; expected 10 × 2000 (a row of p features for each row of X)');
+    // Values above 2 moved by 2e-9: within 1e-9 of their size, so the same W.
+    const big = part.flat().filter((v) => v > 2).length;
+    expect(big).toBeGreaterThan(10);
+    expect(checkWith('randomReluFeatures', ctx, [first, part.map((r) => r.map((v) => (v > 2 ? v + 2e-9 : v))), other]).score).toBe(1);
+    const oneRow = part.map((r, i) => (i === 3 ? r.map((v) => v * 1.001) : r));
+    expect(checkWith('randomReluFeatures', ctx, [first, oneRow, other]).message).toMatch(/^with seed \d+, the features of X's first 10 rows differ/);
+    // Another seed that differs in one entry only is another W.
+    const almost = first.map((r, i) => (i === 0 ? r.map((v, j) => (j === 0 ? v + 1 : v)) : r));
+    expect(checkWith('randomReluFeatures', ctx, [first, part, almost]).score).toBe(1);
+    expect(checkWith('randomReluFeatures', ctx, [first, part, first]).message).toBe(`seeds ${seed} and ${seed + 1} gave the same features: draw W from the seed`);
+    expect(checkWith('randomReluFeatures', ctx, [first, part, other]).message).toMatch(/^2000 features per row: 0\.\d+ zero, mean square [\d.]+ × ‖x‖²\/\(2d\)$/);
+    // Without the ReLU, but with some entries zeroed: not the plain X·W the hint names.
+    const raw = featuresNoRelu.randomReluFeatures(ctx.args[0] as Matrix, 2000, seed).map((r) => r.map((v, j) => (j % 20 === 0 ? 0 : v)));
+    expect(problemOf('randomReluFeatures').mistakes![0].matches({ ...ctx, output: raw })).toBe(false);
+  });
+
+  it('minNormLeastSquares: reports the difference, the norms and the residuals, and the shape of A', async () => {
+    const over = await contextOf('minNormLeastSquares', 'over-determined', 'l');
+    expect(checkWith('minNormLeastSquares', over, [over.output]).message).toMatch(/^‖β − A⁺y‖ \/ ‖A⁺y‖ = \d\.\de[-+]\d+$/);
+    const [A, y] = over.args as [Matrix, number[]];
+    const best = over.expected as number[];
+    const fit = A.map((row) => row.reduce((s, x, j) => s + x * best[j], 0) - y[A.indexOf(row)]);
+    expect(checkWith('minNormLeastSquares', over, [best.map(() => 0)]).message).toBe(
+      `A is 30 × 10 (more rows than columns): your β is 1 × ‖A⁺y‖ away from the minimum-norm solution A⁺y (‖β‖ = 0 against ${fmt(normOf(best))}; ‖Aβ − y‖ = ${fmt(normOf(y))} against ${fmt(normOf(fit))})`,
+    );
+    const square = await contextOf('minNormLeastSquares', 'square', 'l');
+    expect(checkWith('minNormLeastSquares', square, [(square.expected as number[]).map((v) => v * 2)]).message).toMatch(/^A is 20 × 20: your β is 1 × ‖A⁺y‖ away/);
+    const under = await contextOf('minNormLeastSquares', 'under-determined: A is 10', 'l');
+    expect(checkWith('minNormLeastSquares', under, [(under.expected as number[]).map((v) => v * 2)]).message).toMatch(/^A is 10 × 30 \(more columns than rows: infinitely many exact fits\): your β/);
+    // Longer than A⁺y but not a fit: not the normal equations' exact fit.
+    expect(problemOf('minNormLeastSquares').mistakes![0].matches({ ...under, output: (under.expected as number[]).map((v) => v * 2) })).toBe(false);
+  });
+
+  it('doubleDescentCurve: the edges of the band and of the descent, zeros, and the figure', async () => {
+    const ctx = await contextOf('doubleDescentCurve', '100 pooled', 'c');
+    const curve = ctx.output as number[];
+    const counts = ctx.args[4] as number[];
+    const check = (answer: number[], on: Ctx = ctx) => checkWith('doubleDescentCurve', on, [answer]);
+    // An error of exactly 0 is not negative; a negative first error is named with its p.
+    expect(check(curve.map((e, i) => (i === curve.length - 1 ? 0 : e))).score).toBe(1);
+    expect(check(curve.map((e, i) => (i === 0 ? -1 : e))).message).toBe('the error at p = 10 is -1; a mean squared error is never negative');
+    // The descent: exactly a quarter of the peak passes.
+    const exact = counts.map((p) => (p === 100 ? 1024 : p === 2000 ? 256 : 100));
+    expect(check(exact).score).toBe(1);
+    expect(check(exact).message).toBe('your test error peaks at p = 100 (1020) and is 256 at p = 2000; n = 100 training rows');
+    expect(check(exact.map((e, i) => (i === exact.length - 1 ? 257 : e))).message).toMatch(/should come down again, to at most 1\/4 of the peak at the largest p$/);
+    // The band: 20 % of n either side, ends included (the hidden case has p = 64 for n = 80).
+    const hidden = await contextOf('doubleDescentCurve', '80 pooled', 'c', curveTrainingError.doubleDescentCurve as AnyFunction, false);
+    const hiddenCounts = hidden.args[4] as number[];
+    const at64 = hiddenCounts.map((p) => (p === 64 ? 1000 : p === 1600 ? 1 : 10));
+    expect(check(at64, hidden).score).toBe(1);
+    expect(check(at64, hidden).figures ?? []).toEqual([]);
+    expect(check(hiddenCounts.map((p) => (p === 40 ? 1000 : p === 1600 ? 1 : 10)), hidden).message).toMatch(/peaks at p = 40 .*within ±20 %\)/);
+    // The figure: the curve on a log axis, the threshold from the smallest to the largest positive error.
+    const drawn = curve.map((e, i) => (i === curve.length - 1 ? 0 : e));
+    const positive = drawn.filter((e) => e > 0);
+    const want = lineChart('Your double-descent curve', [
+      { name: 'test error', points: counts.map((p, i): [number, number] => [p, drawn[i]]) },
+      { name: 'interpolation threshold p = n = 100', points: [[100, Math.min(...positive)], [100, Math.max(...positive)]] },
+    ], { xLabel: 'p (random ReLU features)', yLabel: 'test mean squared error', logY: true, caption: 'Minimum-norm least squares on p random ReLU features of 100 pooled and centred training digits, measured on 500 test digits.' });
+    expect(check(drawn).figures).toEqual([want]);
+    const zeros = counts.map(() => 0);
+    const empty = lineChart('Your double-descent curve', [
+      { name: 'test error', points: counts.map((p): [number, number] => [p, 0]) },
+      { name: 'interpolation threshold p = n = 100', points: [[100, 1], [100, 10]] },
+    ], { xLabel: 'p (random ReLU features)', yLabel: 'test mean squared error', logY: true, caption: 'Minimum-norm least squares on p random ReLU features of 100 pooled and centred training digits, measured on 500 test digits.' });
+    expect(check(zeros).figures).toEqual([empty]);
+  }, 60_000);
+
+  it('doubleDescentCurve: the training-error detector wants zeros from just past n on, and nothing else', async () => {
+    const ctx = await contextOf('doubleDescentCurve', '100 pooled', 'c');
+    const counts = ctx.args[4] as number[];
+    const detect = (output: number[], on: Ctx = ctx) => problemOf('doubleDescentCurve').mistakes![0].matches({ ...on, output });
+    const top = 800;
+    const shaped = (zeroFrom: number, value = 0) => counts.map((p) => (p >= zeroFrom ? value : top));
+    expect(detect(shaped(110))).toBe(true);
+    expect(detect(shaped(110, 1e-7))).toBe(true);
+    expect(detect(shaped(110, 1e-4))).toBe(false);
+    expect(detect(counts.map((p) => (p === 2000 ? 0 : top)))).toBe(false);
+    expect(detect(counts.map(() => 0))).toBe(false);
+    expect(detect(shaped(110).slice(1))).toBe(false);
+    // Zero at p = 100 too is still the training error; zeros only from p = 125 on are not "from just past n".
+    expect(detect(shaped(100))).toBe(true);
+    expect(detect(shaped(125))).toBe(false);
+    // No p past n + 5: nothing to judge.
+    const few = { ...ctx, args: [...ctx.args.slice(0, 4), [10, 50, 100], ctx.args[5]] };
+    expect(detect([top, 0, 0], few as Ctx)).toBe(false);
+  });
 });
