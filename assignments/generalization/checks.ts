@@ -166,8 +166,7 @@ export function featureSummary(X: Matrix, F: Matrix): FeatureSummary {
   for (const row of F) {
     for (const v of row) {
       if (v === 0) zeros++;
-      // Stryker disable next-line EqualityOperator: v is not 0 here, so v <= 0 is v < 0
-      else if (v < 0) negative++;
+      if (v < 0) negative++;
       squares += v * v;
       count++;
     }
