@@ -86,11 +86,7 @@ function memorizeArgs(count: number, epochs: number) {
 }
 
 /** The accuracy of the returned network on the random labels it was trained on. */
-function trainingAccuracy(ctx: CheckContext<MemorizeArgs, tf.LayersModel>): number {
-  const [images, labels] = ctx.args;
-  const predicted = tf.tidy(() => (ctx.output.predict(images) as tf.Tensor).argMax(1).dataSync());
-  return labels.filter((label, i) => predicted[i] === label).length / labels.length;
-}
+const trainingAccuracy = (ctx: CheckContext<MemorizeArgs, tf.LayersModel>): number => accuracy(ctx.output, ctx.args[0], ctx.args[1]);
 
 function checkMemorize(ctx: CheckContext<MemorizeArgs, tf.LayersModel>): Verdict {
   const problem = classifierProblem(ctx.output);

@@ -111,9 +111,12 @@ export function independence(old: readonly number[], fresh: readonly number[], n
   return { statistic, dof, p: chiSquareTail(statistic, dof) };
 }
 
-/** The fraction of `labels` the network's most probable class gets right. */
-export function accuracy(model: tf.LayersModel, pixels: Float32Array, labels: readonly number[]): number {
-  const predicted = tf.tidy(() => (model.predict(tf.tensor4d(pixels, [labels.length, 28, 28, 1])) as tf.Tensor).argMax(1).dataSync());
+/** The fraction of `labels` the network's most probable class gets right, on images as a [n, 28, 28, 1] tensor or as flat pixels. */
+export function accuracy(model: tf.LayersModel, images: tf.Tensor4D | Float32Array, labels: readonly number[]): number {
+  const predicted = tf.tidy(() => {
+    const x = images instanceof Float32Array ? tf.tensor4d(images, [labels.length, 28, 28, 1]) : images;
+    return (model.predict(x) as tf.Tensor).argMax(1).dataSync();
+  });
   return labels.filter((label, i) => predicted[i] === label).length / labels.length;
 }
 
