@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { AnyFunction } from '../assignment/define.ts';
 
 /**
@@ -13,28 +13,58 @@ const referenceCache = new WeakMap<AnyFunction, Map<string, { value: unknown }>>
 /** Per reference function; the oldest answer makes room for a new one. */
 const REFERENCE_CACHE_ENTRIES = 64;
 
-/** JSON would make NaN, ±Infinity and undefined all `null`, and -0 plain 0: keep them apart. */
-function keyPart(_key: string, value: unknown): unknown {
-  if (value === undefined) return '\u0000undefined';
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return `\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { [value.constructor.name]: Array.from(value as unknown as ArrayLike<number | bigint>, String) };
-  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') throw new Uncacheable();
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) throw new Uncacheable();
-  return value;
-}
-
 class Uncacheable extends Error {}
 
-/** The cache key of a call, or undefined for arguments JSON cannot tell apart (Maps, class instances, …). */
+/**
+ * Feeds a value to the hash in an encoding that tells apart everything the grader's inputs
+ * hold: each part is tagged, strings and containers carry their lengths, and numbers go in as
+ * their 8 bytes (so −0, NaN and ±Infinity are kept apart, and an array of numbers is one
+ * update). Maps, sets, class instances, functions, bigints, symbols and cycles cannot be keys.
+ * It replaced JSON.stringify with a replacer, whose call per number took 8.7 s of a
+ * `mlgrade check pca` and 11 s of a `mlgrade check text-embeddings` (measured by profiling).
+ */
+function feed(hash: Hash, value: unknown, within: Set<object>): void {
+  if (value === undefined) hash.update('u');
+  else if (value === null) hash.update('n');
+  else if (typeof value === 'boolean') hash.update(value ? 't' : 'f');
+  else if (typeof value === 'number') hash.update('d').update(new Uint8Array(Float64Array.of(value).buffer));
+  else if (typeof value === 'string') hash.update(`s${value.length}:`).update(value, 'utf16le');
+  else if (typeof value !== 'object') throw new Uncacheable(); // bigint, function, symbol
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) hash.update(`v${value.constructor.name}:${value.byteLength}:`).update(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  else if (within.has(value)) throw new Uncacheable();
+  else if (Array.isArray(value)) {
+    let numbers = true;
+    for (let i = 0; i < value.length && numbers; i++) numbers = typeof value[i] === 'number'; // a hole is not a number
+    if (numbers) {
+      hash.update(`D${value.length}:`).update(new Uint8Array(Float64Array.from(value as number[]).buffer));
+      return;
+    }
+    within.add(value);
+    hash.update(`a${value.length}:`);
+    for (const v of value as unknown[]) feed(hash, v, within);
+    within.delete(value);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    within.add(value);
+    const keys = Object.keys(value);
+    hash.update(`o${keys.length}:`);
+    for (const key of keys) {
+      hash.update(`${key.length}:`).update(key, 'utf16le');
+      feed(hash, (value as Record<string, unknown>)[key], within);
+    }
+    within.delete(value);
+  } else throw new Uncacheable();
+}
+
+/** The cache key of a call, or undefined for arguments that cannot be told apart by content (Maps, class instances, …). */
 export function argumentsKey(args: unknown[]): string | undefined {
-  let text: string;
+  const hash = createHash('sha256');
   try {
-    text = JSON.stringify(args, keyPart);
+    feed(hash, args, new Set());
   } catch (error) {
     if (error instanceof Uncacheable) return undefined;
     throw error;
   }
-  return createHash('sha256').update(text).digest('hex');
+  return hash.digest('hex');
 }
 
 function answersOf(reference: AnyFunction): Map<string, { value: unknown }> {
