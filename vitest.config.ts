@@ -23,7 +23,6 @@ export const SLOWEST_FIRST = [
   'grader/test/adversarial-alternatives.test.ts', // 30 s
   'grader/test/understanding-layers-checks.test.ts', // 24 s alone, 2026-12-01 (not yet measured in CI)
   'grader/test/understanding-layers-alternatives.test.ts', // 26 s with the checks beside it (not yet measured in CI)
-  'grader/test/text-embeddings-students.test.ts', // 29 s
   'grader/test/selftest.test.ts', // 26 s
   'grader/test/grade.test.ts', // 26 s
   'grader/test/text-embeddings-checks.test.ts', // 26 s

@@ -1,8 +1,9 @@
 /**
  * The check code of assignments/node-embeddings: the functions of checks.ts with their
  * boundaries pinned, every problem's check on contexts built like grading builds them, and
- * every mistake's detector on its own output and on others'. (node-embeddings-students.test.ts
- * replays the whole pipeline for the reference and each declared mistake.)
+ * every mistake's detector on its own output and on others'. (`mlgrade check`, which `npm test`
+ * runs, replays the whole pipeline for the reference on 50 student ids and for each declared
+ * mistake on every case of its problem.)
  */
 import { describe, expect, it } from 'vitest';
 import assignment, { ACCURACY, accuracyVerdict, RELABEL_CORRELATION, STILL_SHARE, STILL_STEPS } from '../../assignments/node-embeddings/assignment.ts';

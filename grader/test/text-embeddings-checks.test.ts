@@ -1,8 +1,9 @@
 /**
  * The check code of assignments/text-embeddings: the functions of checks.ts with their
  * boundaries pinned, every problem's check on contexts built like grading builds them, and the
- * detectors of the mistakes that are not `sameAs` a mistake file. (text-embeddings-students.test.ts
- * replays the whole pipeline for the reference and each declared mistake.)
+ * detectors of the mistakes that are not `sameAs` a mistake file. (`mlgrade check`, which
+ * `npm test` runs, replays the whole pipeline for the reference on 50 student ids and for each
+ * declared mistake on every case of its problem.)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
