@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import assignment from '../../assignments/augmentation/assignment.ts';
+import { experimentVerdict } from '../../assignments/augmentation/assignment.ts';
 import {
   accuracy,
   architecture,
@@ -40,6 +41,7 @@ import { caseContext, generateCalls } from '../src/cases/calls.ts';
 import { createRng } from '../src/cases/rng.ts';
 import { validateValue } from '../src/checks/values.ts';
 import type { Verdict } from '../src/checks/verdict.ts';
+import { imageGrid } from '../src/report/figures.ts';
 import { initTensorBackend } from '../src/tensor/backend.ts';
 import * as arrays from './fixtures/augmentation-alternatives/arrays/augment.ts';
 import * as typed from './fixtures/augmentation-alternatives/typed/augment.ts';
@@ -47,7 +49,7 @@ import { problemTools } from './helpers.ts';
 
 type Image = number[][][];
 type Ctx = CheckContext<unknown[], unknown>;
-const { problemOf, caseOf, contextOf } = problemTools(assignment);
+const { problemOf, caseOf, contextOf, detector } = problemTools(assignment);
 const IMPLEMENTATIONS: Record<string, Record<string, unknown>> = { reference, arrays, typed };
 
 async function verdict(problem: string, caseName: string, seed: string, answer?: AnyFunction, visible = true): Promise<Verdict> {
@@ -133,11 +135,14 @@ describe('image helpers', () => {
       const v = validateValue(image, value);
       return v.ok ? 'ok' : v.message;
     };
-    expect(message([])).toMatch(/the image is empty/);
+    expect(message([])).toBe('result: the image is empty; an image has at least one row of one pixel of one channel');
     expect(message([[]])).toMatch(/the image is empty/);
     expect(message([[[]]])).toMatch(/the image is empty/);
     expect(message([[[0, 1], [0, 1]], [[0, 1]]])).toBe('result[1]: row 1 has 1 pixels, but row 0 has 2');
     expect(message([[[0, 1], [0, 1]], [[0, 1], [1]]])).toBe('result[1][1]: this pixel has 1 channels, but pixel [0][0] has 2');
+    // Pixel [0][0] alone sets the channels: a later pixel of row 0 or of column 0 is held to it.
+    expect(message([[[0, 1], [1]]])).toBe('result[0][1]: this pixel has 1 channels, but pixel [0][0] has 2');
+    expect(message([[[0, 1]], [[1]]])).toBe('result[1][0]: this pixel has 1 channels, but pixel [0][0] has 2');
     expect(message([[[0, 1], [0, 1]], [[0, 1], 1]])).toBe('result[1][1]: expected a pixel (an array of channel values), got 1');
     expect(message([[[0, 1], [0, 1]], 'row'])).toBe('result[1]: expected a row (an array of pixels), got a string ("row")');
     expect(message([[[0, 1], [0, NaN]]])).toBe('result[0][1][1]: expected a finite number, got NaN');
@@ -174,6 +179,7 @@ describe('image helpers', () => {
     expect(wholeNumber(-3 + 1e-10)).toBe(-3);
     expect(wholeNumber(1.5)).toBeUndefined();
     expect(wholeNumber(2 + 1e-8)).toBeUndefined();
+    expect(wholeNumber(1e-9)).toBe(0);
   });
 });
 
@@ -446,7 +452,9 @@ describe('the experiment', () => {
 
   it('passes the reference\'s pair and measures both networks itself; fails them swapped, or the same network twice', async () => {
     const [plain, augmented] = await trainedPair();
+    const tensors = tf.memory().numTensors;
     const v = await experiment([plain, augmented]);
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(v.message).toMatch(/^on 1000 held-out digits moved by up to ±3 pixels and turned by up to ±20°, your network scores 0\.\d+ trained on the 300 digits as they are and 0\.\d+ trained with augmentation \(12 epochs each\)$/);
     expect(v.score).toBe(1);
     expect(v.figures?.map((f) => [f.title, f.mediaType])).toEqual([['Your experiment', 'image/svg+xml']]);
@@ -502,6 +510,8 @@ describe('the experiment', () => {
     expect((await check([first, nudged])).score).toBe(1);
     const small = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
     expect((await check([first, small])).message).toMatch(/^one call made twice returned two different networks \(Conv2D/);
+    const flat = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    expect((await check([flat, first])).message).toBe('your network takes inputs of shape [28, 28] per example; it should take 28 × 28 × 1 digits');
     expect((await check([small, tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })] })])).message).toBe('your network (the second call) takes inputs of shape [28, 28] per example; it should take 28 × 28 × 1 digits');
     // The same network twice is right here, and is not the ignored-augment mistake.
     expect(firing('trainWithAugmentation', caseContext(calls.map((args) => ({ args, output: first, expected: undefined })), c.name, false, 'a'))).toEqual([]);
@@ -517,5 +527,184 @@ describe('the experiment', () => {
     x.dispose();
     expect(architecture(plain)).toBe('Conv2D(3×3×1×8,8) → MaxPooling2D() → Conv2D(3×3×8×16,16) → MaxPooling2D() → Flatten() → Dense(400×10,10)');
     expect(classifierProblem(plain, 'it')).toBeUndefined();
+  });
+});
+
+/**
+ * What `npm run mutation -- augmentation` found untested: the edges of the checks' comparisons,
+ * the words of their messages, their figures, and the detectors' guards.
+ */
+describe('edges, messages and figures', () => {
+  const grey = (img: Image) => img.map((row) => row.map((pixel) => pixel[0]));
+  const trainingCallsOf = (caseName: string) => generateCalls(assignment.id, problemOf('trainWithAugmentation'), caseOf('trainWithAugmentation', caseName), 'a');
+
+  it('a wrong answer to the flip-twice case fails on its pixels; digit figures are titled with the operation', async () => {
+    const flip = await verdict('flipHorizontal', 'an MNIST digit, and its flip', 'a', (img: Image) => img);
+    expect(flip.score).toBe(0);
+    expect(flip.message).toMatch(/^call 1: your image: \d+ of 784 pixels differ/);
+    expect((await verdict('flipHorizontal', 'a single row of 9 grey pixels', 'a')).figures?.[0].title).toBe('flipHorizontal');
+    expect((await verdict('flipVertical', 'a single column of 7 grey pixels', 'a')).figures?.[0].title).toBe('flipVertical');
+  });
+
+  it('rotate accepts the pixel a hair less turned, too', async () => {
+    const ctx = await contextOf('rotate', 'a 5 × 5 picture by 30°', 'a');
+    const img = ctx.args[0] as Image;
+    // An angle where turning a hair less lands a halfway position on a pixel that neither the
+    // reference nor a hair more gives.
+    const angle = Array.from({ length: 721 }, (_, i) => i / 2 - 180).find((d) => {
+      const [at, more, less] = [d, d + 1e-7, d - 1e-7].map((x) => reference.rotate(img, x));
+      return sameImage(less, [at, more]).score < 1;
+    });
+    expect(angle).toBeDefined();
+    const less = reference.rotate(img, angle! - 1e-7);
+    const at = reference.rotate(img, angle!);
+    const turned = { ...ctx, args: [img, angle], output: less, expected: at, calls: [{ args: [img, angle], output: less, expected: at }] };
+    expect((await problemOf('rotate').check(turned)).score).toBe(1);
+  });
+
+  it('the rotation detectors: at most 1 % of pixels off, and the wrong rotation apart from the right one by more than 3 × that + 2', async () => {
+    const right = await contextOf('rotate', 'an MNIST digit by 90°', 'a');
+    const img = randomImage(createRng('ten'), 10, 10, [[0, 1]]);
+    const wrong = rotateClockwise.rotate(img, 90);
+    const spoil = (x: Image, count: number) => {
+      const y = structuredClone(x);
+      for (let i = 0; i < count; i++) y[9][i] = [y[9][i][0] + 2];
+      return y;
+    };
+    const matches = (output: Image, expected: Image) => detector('rotate', 'rotate-clockwise')({ ...right, args: [img, 90], output, expected } as never);
+    // 100 pixels: 1 off is 1 %.
+    expect(matches(spoil(wrong, 1), reference.rotate(img, 90))).toBe(true);
+    expect(matches(spoil(wrong, 2), reference.rotate(img, 90))).toBe(false);
+    // The wrong rotation 2 pixels from the right answer: not enough to tell them apart.
+    expect(matches(wrong, spoil(wrong, 2))).toBe(false);
+    expect(matches(wrong, spoil(wrong, 3))).toBe(true);
+  });
+
+  it('values: no relative tolerance; the range note from 1e-6 outside [0, 1]', async () => {
+    const scaled = await verdict('adjustBrightness', 'a 5 × 5 colour picture', 'a', (img: Image, delta: number) => reference.adjustBrightness(img, delta).map((row) => row.map((pixel) => pixel.map((v) => v * (1 + 1e-7)))));
+    expect(scaled.score).toBe(0);
+    expect(scaled.message).toMatch(/^your image\[0\]\[0\]\[0\]: expected .*\n.*\(rtol 0, atol 1e-9\)/);
+    const filled = (value: number, at: number) => (img: Image) => img.map((row, r) => row.map((pixel) => pixel.map((v, ch) => (r === 0 && ch === 0 ? value : at))));
+    const note = /every value must stay in \[0, 1\]/;
+    for (const [value, noted] of [[1, false], [1 + 1e-6, false], [-1e-6, false], [1 + 2e-6, true], [-2e-6, true]] as const) {
+      const v = await verdict('adjustContrast', 'a 6 × 6 colour picture', 'a', filled(value, 0.5));
+      expect(v.score, String(value)).toBe(0);
+      expect(note.test(v.message), String(value)).toBe(noted);
+    }
+  });
+
+  it('randomAugment: names the operations reported, every one outside the policy, and the two lists of one seed', async () => {
+    const colourCase = 'an 8 × 8 colour picture';
+    const reported = await verdict('randomAugment', colourCase, 'a', (img: Image) => ({ image: img, applied: [{ op: 'flipHorizontal' }, { op: 'brightness', delta: 0.05 }] }));
+    expect(reported.message).toMatch(/^call 1 \(seed \d+\) reports flip, brightness 0\.05, but applying those in order does not give your image:\ncall 1: your image\[0\]\[0\]\[0\]: expected .*\n.*\(rtol 0, atol 1e-9\)/);
+    const outside = await verdict('randomAugment', 'an MNIST digit', 'a', (img: Image) => ({ image: img, applied: [{ op: 'shift', dx: 9, dy: 0 }, { op: 'rotate', degrees: 90 }] }));
+    expect(outside.message).toMatch(/^call 1 \(seed \d+\): shift by \(9, 0\), but maxShift is 2; rotate by 90°, but maxRotation is 15/);
+    const scaled = await verdict('randomAugment', colourCase, 'a', (img: Image, seed: number, policy: never) => {
+      const r = reference.randomAugment(img, seed, policy);
+      return { ...r, image: r.image.map((row) => row.map((pixel) => pixel.map((v) => v * (1 + 1e-7)))) };
+    });
+    expect(scaled.score).toBe(0);
+    // One seed twice: the same image, but reported as nothing and then as a shift by (0, 0).
+    let call = 0;
+    const twoLists = await verdict('randomAugment', 'an MNIST digit', 'a', (img: Image, seed: number, policy: never) => {
+      call++;
+      if (call === 1) return { image: img, applied: [] };
+      if (call === 2) return { image: img, applied: [{ op: 'shift', dx: 0, dy: 0 }] };
+      return reference.randomAugment(img, seed, policy);
+    });
+    expect(twoLists.message).toMatch(/^the same seed \(\d+\) gave two different augmentations \(nothing; then shift \(0, 0\)\)/);
+  });
+
+  it('randomAugment draws the digit and two seeds\' augmentations, three across', async () => {
+    const ctx = await contextOf('randomAugment', 'an MNIST digit', 'a');
+    const v = await problemOf('randomAugment').check(ctx);
+    const outputs = ctx.calls.map((c) => c.output as { image: Image; applied: unknown[] });
+    const other = outputs.slice(2).findIndex((o) => JSON.stringify(o) !== JSON.stringify(outputs[0])) + 2;
+    const [seed, otherSeed] = [ctx.calls[0].args[1], ctx.calls[other].args[1]] as number[];
+    const figure = v.figures![0];
+    expect(figure.caption).toMatch(new RegExp(`^The digit; seed ${seed} \\(.+\\); seed ${otherSeed} \\(.+\\)\\.$`));
+    const drawn = imageGrid('Your random augmentations of one digit', [ctx.args[0] as Image, outputs[0].image, outputs[other].image].map(grey), { columns: 3, scale: 4, range: [0, 1], caption: figure.caption });
+    expect(figure.data).toBe(drawn.data);
+  });
+
+  it('the seed detector compares other seeds only, and needs at least one', async () => {
+    const ctx = await contextOf('randomAugment', 'an MNIST digit', 'a', randomIgnoresSeed.randomAugment as AnyFunction);
+    const fires = (change: (calls: Ctx['calls']) => Ctx['calls']) => detector('randomAugment', 'random-ignores-seed')({ ...ctx, calls: change(ctx.calls) } as never);
+    const moved = (c: Ctx['calls'][number]) => ({ ...c, output: { ...(c.output as object), applied: [{ op: 'shift', dx: 1, dy: 0 }] } });
+    expect(fires((calls) => calls)).toBe(true);
+    // The same seed's second answer is not another seed's.
+    expect(fires((calls) => calls.map((c, i) => (i === 1 ? moved(c) : c)))).toBe(true);
+    // Some other seeds differ: the seed does something.
+    expect(fires((calls) => calls.map((c, i) => (i >= 6 ? moved(c) : c)))).toBe(false);
+    // No other seed at all: nothing to tell.
+    expect(fires((calls) => calls.map((c) => ({ ...c, args: [c.args[0], ctx.calls[0].args[1], c.args[2]] })))).toBe(false);
+  });
+
+  it('augmentDataset: a size that is wrong for both, one copy of another shape, values below 0; no tensor left behind; the figure shows each block', async () => {
+    type Args = [Image[], number[], number, number];
+    const wrapped = (change: (out: { images: Image[]; labels: number[] }) => { images: Image[]; labels: number[] }) => (...args: Args) => change(reference.augmentDataset(...args));
+    const message = async (answer: AnyFunction) => (await verdict('augmentDataset', '10 MNIST', 'a', answer)).message;
+    expect(await message(wrapped((out) => ({ images: out.images.slice(1), labels: out.labels.slice(1) })))).toMatch(/^call 1: 29 images and 29 labels; 10 images with 2 copies each make 30 of each/);
+    expect(await message(wrapped((out) => ({ images: out.images.map((img, i) => (i === 15 ? img.slice(1) : img)), labels: out.labels })))).toMatch(/^call 1: every copy must be a 28 × 28 × 1 image like the originals$/m);
+    expect(await message(wrapped((out) => ({ images: out.images.map((img, i) => (i >= 10 ? brightnessNoClamp.adjustBrightness(img, -0.3) : img)), labels: out.labels })))).toMatch(/^call 1: some values are outside \[0, 1\]$/m);
+    const ctx = await contextOf('augmentDataset', '10 MNIST', 'a');
+    await problemOf('augmentDataset').check(ctx); // loads digits-cnn
+    const before = tf.memory().numTensors;
+    const v = await problemOf('augmentDataset').check(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    const first = ctx.calls[0].output as { images: Image[] };
+    const blocks = [0, 1, 2].flatMap((block) => first.images.slice(block * 10, block * 10 + 8));
+    expect(v.figures![0].data).toBe(imageGrid('Your augmented data set', blocks.map(grey), { columns: 8, scale: 2, range: [0, 1], caption: v.figures![0].caption }).data);
+  });
+
+  it('the interleaving detector: all originals in place, the size right, and not the blocks (one image is both)', async () => {
+    const ctx = await contextOf('augmentDataset', '10 MNIST', 'a', datasetInterleaved.augmentDataset as AnyFunction);
+    const out = ctx.output as { images: Image[]; labels: number[] };
+    const fires = (output: unknown, args = ctx.args) => detector('augmentDataset', 'dataset-interleaved')({ ...ctx, args, output } as never);
+    expect(fires(out)).toBe(true);
+    expect(fires({ images: [...out.images, out.images[1]], labels: [...out.labels, out.labels[1]] })).toBe(false);
+    expect(fires({ ...out, images: out.images.map((img, i) => (i === 3 ? out.images[0] : img)) })).toBe(false);
+    const [images, labels, copies, seed] = ctx.args as [Image[], number[], number, number];
+    const one: [Image[], number[], number, number] = [images.slice(0, 1), labels.slice(0, 1), copies, seed];
+    expect(fires(reference.augmentDataset(...one), one)).toBe(false);
+  });
+
+  it('the experiment\'s verdict: at least 0.6 on unmoved digits and a margin of at least 0.05, both inclusive; its table', () => {
+    const scores = { plainHeld: 0.5, augmentedHeld: 0.55, plainClean: 0.6, augmentedClean: 0.65 };
+    const passed = experimentVerdict(scores, 300, 12, false);
+    expect(passed).toEqual({ score: 1, message: 'on 1000 held-out digits moved by up to ±3 pixels and turned by up to ±20°, your network scores 0.5 trained on the 300 digits as they are and 0.55 trained with augmentation (12 epochs each)' });
+    expect(experimentVerdict({ ...scores, augmentedHeld: 0.549 }, 300, 12, false).score).toBe(0);
+    expect(experimentVerdict({ ...scores, plainClean: 0.599 }, 300, 12, false).message).toBe('trained without augmentation, your network recognises only 0.599 of 1000 unmoved test digits (at least 0.6 is expected): it has not learned the digits');
+    const shown = experimentVerdict(scores, 300, 12, true);
+    expect(shown.message).toBe(passed.message);
+    const [table] = shown.figures!;
+    expect(table.caption).toBe('The accuracy of the two networks your trainWithAugmentation returned, measured by the grader; augmentation must win on the moved digits by at least 0.05.');
+    for (const text of ['trained', 'moved and turned digits (1000)', 'unmoved digits', 'as they are', 'with augmentation', '0.65']) expect(table.data, text).toContain(`>${text}<`);
+    const failed = experimentVerdict({ ...scores, augmentedHeld: 0.5 }, 300, 12, true);
+    expect(failed.score).toBe(0);
+    expect(failed.message).toMatch(/augmentation should win by at least 0\.05$/);
+    expect(failed.figures).toHaveLength(1);
+  });
+
+  it('the ignored-augment detector wants the same number of weights, of the same sizes, all equal', () => {
+    const fake = (...weights: number[][]) => ({ getWeights: () => weights.map((w) => tf.tensor1d(w)) }) as unknown as tf.LayersModel;
+    const calls = trainingCallsOf('300 MNIST');
+    const fires = (plain: tf.LayersModel, augmented: tf.LayersModel) => detector('trainWithAugmentation', 'train-augment-ignored')(caseContext([{ args: calls[0], output: plain, expected: undefined }, { args: calls[1], output: augmented, expected: undefined }], '300 MNIST', true, 'a') as never);
+    expect(fires(fake([1, 2], [3]), fake([1, 2], [3]))).toBe(true);
+    expect(fires(fake([1, 2], [3]), fake([1, 2], [3], [4]))).toBe(false);
+    expect(fires(fake([1, 2]), fake([1, 2, 5]))).toBe(false);
+    expect(fires(fake([1, 2]), fake([1, 3]))).toBe(false);
+  });
+
+  it('classifierProblem: names an output of another shape, and wants non-negative outputs summing to 1 (zeros allowed)', () => {
+    const linear = (bias: number[]) => {
+      const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: bias.length })] });
+      model.setWeights([tf.zeros([784, bias.length]), tf.tensor1d(bias)]);
+      return model;
+    };
+    const reshaped = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 20 }), tf.layers.reshape({ targetShape: [10, 2] })] });
+    expect(classifierProblem(reshaped, 'it')).toBe('it gives outputs of shape [10, 2] per example; it should give 10 class probabilities (a softmax)');
+    expect(classifierProblem(linear([-0.5, 1.5, 0, 0, 0, 0, 0, 0, 0, 0]), 'it')).toBe("it's outputs are not probabilities (non-negative, summing to 1): end it with a 10-way softmax");
+    expect(classifierProblem(linear([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 'it')).toBeUndefined();
   });
 });
