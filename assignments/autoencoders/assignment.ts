@@ -416,8 +416,8 @@ const costly = { checkStudents: 10 } as const;
 /**
  * A training costs 4–5 s for each student (7 s on a slower day: 22 s for the three cases),
  * and each sandboxed grading of the reference trains them again: the trainings are checked
- * for the 5 ids graded through the sandbox (and the sixth grading that proves determinism),
- * not 10. What they are checked against was calibrated on 9 runs (PCA_MULTIPLE) and 6
+ * for 5 ids (2 graded through the sandbox, the first again to prove determinism, and 3
+ * replayed), not 10. What they are checked against was calibrated on 9 runs (PCA_MULTIPLE) and 6
  * (DENOISING_LIMITS), where the reference's worst run keeps a margin of 16 % and 25 %.
  */
 const training = { checkStudents: 5 } as const;

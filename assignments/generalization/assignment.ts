@@ -262,7 +262,7 @@ function reportsTrainingError(ctx: CheckContext<CurveArgs, number[]>): boolean {
   return beyond.length > 0 && top > 0 && beyond.every(([, i]) => curve[i] <= 1e-8 * top);
 }
 
-/** Each trains a network on wasm (about a second, more for 400 digits): checked for the 5 student ids graded in the sandbox. */
+/** Each trains a network on wasm (about a second, more for 400 digits): checked for 5 student ids (2 graded in the sandbox, 3 replayed). */
 const training = { checkStudents: 5 } as const;
 /**
  * Random features of digits take 0.3–0.5 s per student replayed in `mlgrade check`: checked for

@@ -389,8 +389,8 @@ export default defineAssignment({
       cases: [
         { name: 'a 8×12 count matrix, k = 3', args: (rng) => [countMatrix(rng, 8, 12), 3] },
         { name: 'a 15×6 count matrix, k = 2', args: (rng) => [countMatrix(rng, 15, 6), 2] },
-        // The same matrix for every student: a replay would repeat the sandboxed students' checks exactly.
-        { name: LSA_SOTU, args: lsaSotuArgs(1), checkStudents: 5 },
+        // The same matrix for every student: one student's check is every student's (the sandbox grades two).
+        { name: LSA_SOTU, args: lsaSotuArgs(1), checkStudents: 1 },
         { name: 'random count matrices', visibility: 'hidden', calls: (rng) => [[countMatrix(rng, 20, 30), 5], [countMatrix(rng, 30, 10), 4]] },
         // About 1.2 s per student for the reference (ml-matrix) and 0.5 s for the inputs and checks.
         { name: LSA_SOTU_HIDDEN, visibility: 'hidden', args: lsaSotuArgs(0.8), checkStudents: 10 },
@@ -549,8 +549,8 @@ export default defineAssignment({
       output: matrix,
       cases: [
         { name: 'the PPMI of a random 12×12 count matrix, k = 3', args: (rng) => [positivePmi(symmetricCounts(rng, 12)), 3] },
-        // The same matrix for every student: a replay would repeat the sandboxed students' checks exactly.
-        { name: EMBED_SOTU, args: embedSotuArgs(1), checkStudents: 5 },
+        // The same matrix for every student: one student's check is every student's (the sandbox grades two).
+        { name: EMBED_SOTU, args: embedSotuArgs(1), checkStudents: 1 },
         { name: 'the PPMI of random count matrices', visibility: 'hidden', calls: (rng) => [[positivePmi(symmetricCounts(rng, 30)), 6], [positivePmi(symmetricCounts(rng, 8)), 8]] },
         // About 2.3 s per student for the reference (ml-matrix, 502×502) and 0.6 s for the inputs and checks.
         { name: EMBED_SOTU_HIDDEN, visibility: 'hidden', args: embedSotuArgs(0.8), checkStudents: 10 },

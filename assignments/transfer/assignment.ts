@@ -430,7 +430,7 @@ function checkFewShot(ctx: CheckContext<FewShotArgs, number[]>): Verdict {
 /**
  * Cases that cost 0.3–0.5 s for each student when `mlgrade check` replays the reference (the
  * experiment extracts the features of 1,275 images; a few-shot case runs the network on five
- * episodes): checked for the 5 student ids graded through the sandbox rather than 50. The
+ * episodes): checked for 5 student ids rather than 50 (2 graded through the sandbox). The
  * answers are deterministic functions of the images, so more ids add new images, not new paths.
  */
 const costly = { checkStudents: 5 } as const;

@@ -299,7 +299,7 @@ function isDescent(ctx: CheckContext<AscentArgs, X>): boolean {
 /**
  * Cases that cost over 0.2 s for each student when `mlgrade check` replays the reference (an
  * ascent of 100 steps; a top-k over 200–300 images through the whole network): checked for
- * the 5 student ids graded through the sandbox rather than 50. Their calibration runs are
+ * 5 student ids rather than 50 (2 graded through the sandbox, 3 replayed). Their calibration runs are
  * computed once per process.
  */
 const costly = { checkStudents: 5 } as const;

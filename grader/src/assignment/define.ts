@@ -111,7 +111,7 @@ export interface CaseSpec<A> {
   exact?: true;
   /**
    * How many student ids `mlgrade check` checks the reference on this case for, when fewer
-   * than it checks (default: all of `--students`, 50; the first 5 are graded in the sandbox
+   * than it checks (default: all of `--students`, 50; the first 2 are graded in the sandbox
    * whatever this says, SANDBOXED_STUDENTS). For a case that costs seconds for each student, such as training a
    * network or an SVD of real data; say why beside it. `mlgrade check --full` ignores it.
    */

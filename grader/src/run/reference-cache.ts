@@ -7,7 +7,8 @@ import type { AnyFunction } from '../assignment/define.ts';
  * computed for one submission is the answer for every other: `mlgrade check` and batch
  * grading then pay once for cases that every student shares (a photo, a real data set).
  * Bounded, oldest first out. The grader does not use it for tensor assignments (their values
- * live in tfjs).
+ * live in tfjs; keeping them encoded was tried, and made `mlgrade export adversarial
+ * autoencoders`, which grades every declared mistake, no faster: 63.5 s and 62.3 s).
  */
 const referenceCache = new WeakMap<AnyFunction, Map<string, { value: unknown }>>();
 /** Per reference function; the oldest answer makes room for a new one. */
