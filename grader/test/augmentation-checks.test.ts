@@ -613,6 +613,9 @@ describe('edges, messages and figures', () => {
       return reference.randomAugment(img, seed, policy);
     });
     expect(twoLists.message).toMatch(/^the same seed \(\d+\) gave two different augmentations \(nothing; then shift \(0, 0\)\)/);
+    // Over 200 seeds, every operation missing: each named, one after the other.
+    const idle = await verdict('randomAugment', 'a 6 × 6 picture', 'a', (img: Image) => ({ image: img, applied: [] }));
+    expect(idle.message).toBe('over 200 seeds: no call flipped, but the policy allows flips; no call shifted; no call rotated; no call changed the brightness');
   });
 
   it('randomAugment draws the digit and two seeds\' augmentations, three across', async () => {
