@@ -7,31 +7,31 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * workers; seconds in that run). A list that goes stale costs time, never a result.
  */
 export const SLOWEST_FIRST = [
-  // Measured in CI on a fresh clone (2026-12-01, c34c6f2; a machine about 1.6× slower than usual), beside the other files.
-  'grader/test/export.test.ts', // 283 s
-  'grader/test/pca-alternatives-students.test.ts', // 174 s
-  'grader/test/autoencoders-alternatives.test.ts', // 77 s
-  'grader/test/augmentation-alternatives.test.ts', // about 70 s alone, 2026-12-01 (not yet measured in CI)
-  'grader/test/generalization-alternatives.test.ts', // not yet measured in CI (two gradings of about 20 s alone)
-  'grader/test/authoring.test.ts', // 57 s
-  'grader/test/cli.test.ts', // 45 s
-  'grader/test/text-embeddings-alternatives.test.ts', // 43 s
-  'grader/test/assignment-checks.test.ts', // 41 s
-  'grader/test/tensor-grade.test.ts', // 38 s
-  'grader/test/generalization-checks.test.ts', // 39 s alone, 2026-12-02 (not yet measured in CI)
-  'grader/test/hostile/control-flow.test.ts', // 36 s in a fresh-clone CI run on 2026-12-02, since its waiting gradings overlap (83 s before)
-  'grader/test/adversarial-alternatives.test.ts', // 30 s
-  'grader/test/understanding-layers-checks.test.ts', // 24 s alone, 2026-12-01 (not yet measured in CI)
-  'grader/test/understanding-layers-alternatives.test.ts', // 26 s with the checks beside it (not yet measured in CI)
-  'grader/test/selftest.test.ts', // 26 s
-  'grader/test/grade.test.ts', // 26 s
-  'grader/test/text-embeddings-checks.test.ts', // 26 s
-  'grader/test/adversarial-checks.test.ts', // 25 s
-  'grader/test/autoencoders-checks.test.ts', // 23 s
-  'grader/test/augmentation-checks.test.ts', // 21 s alone, 2026-12-01 (not yet measured in CI)
-  'grader/test/transfer-alternatives.test.ts', // 19 s
-  'grader/test/transfer-checks.test.ts', // 19 s
-  'grader/test/pca-alternatives.test.ts', // 18 s
+  // Measured in CI on a fresh clone (2026-12-02, a420782; a machine about 1.9× slower than usual), beside the other files.
+  'grader/test/export.test.ts', // 424 s
+  'grader/test/pca-alternatives-students.test.ts', // 111 s
+  'grader/test/autoencoders-alternatives.test.ts', // 82 s
+  'grader/test/cli.test.ts', // 72 s
+  'grader/test/authoring.test.ts', // 50 s
+  'grader/test/text-embeddings-alternatives.test.ts', // 42 s
+  'grader/test/tensor-grade.test.ts', // 37 s
+  'grader/test/assignment-checks.test.ts', // 35 s
+  'grader/test/hostile/control-flow.test.ts', // 35 s
+  'grader/test/grade.test.ts', // 31 s
+  'grader/test/augmentation-alternatives.test.ts', // 29 s
+  'grader/test/generalization-checks.test.ts', // 28 s
+  'grader/test/adversarial-alternatives.test.ts', // 27 s
+  'grader/test/understanding-layers-checks.test.ts', // 27 s
+  'grader/test/generalization-alternatives.test.ts', // 26 s
+  'grader/test/selftest.test.ts', // 23 s
+  'grader/test/text-embeddings-checks.test.ts', // 22 s
+  'grader/test/pca-alternatives.test.ts', // 20 s
+  'grader/test/autoencoders-checks.test.ts', // 19 s
+  'grader/test/transfer-checks.test.ts', // 18 s
+  'grader/test/adversarial-checks.test.ts', // 18 s
+  'grader/test/transfer-alternatives.test.ts', // 18 s
+  'grader/test/augmentation-checks.test.ts', // 14 s
+  'grader/test/understanding-layers-alternatives.test.ts', // 10 s
 ];
 
 /**
