@@ -27,6 +27,7 @@ import {
   spectrum,
   SPECTRA_KEPT,
   sureTie,
+  worstInnerProduct,
 } from '../../assignments/text-embeddings/checks.ts';
 import {
   countsPerDocument,
@@ -217,6 +218,13 @@ describe('rankings', () => {
 
 describe('factorizations', () => {
   const X = [[2, 0, 1, 0], [0, 3, 0, 1], [1, 1, 1, 1], [0, 0, 2, 5], [4, 1, 0, 0]];
+
+  it('worstInnerProduct names the first of tied worst pairs, in row order, with both inner products', () => {
+    // Every pair among rows 0 and 1 is off by 1: (0, 0), (0, 1) and (1, 1) tie.
+    expect(worstInnerProduct([[1], [1], [0]], [[0], [0], [0]])).toEqual({ error: 1, i: 0, j: 0, got: 1, want: 0 });
+    expect(worstInnerProduct([[1, 2], [3, 4]], [[1, 2], [3, 4.5]])).toEqual({ error: 4.25, i: 1, j: 1, got: 25, want: 29.25 });
+    expect(worstInnerProduct([[1]], [[1]])).toEqual({ error: 0, i: 0, j: 0, got: 0, want: 0 });
+  });
 
   it('spectrum remembers the singular values of the last few matrices by content', () => {
     const M = [[2, 1], [1, 3]];
